@@ -1,0 +1,38 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Each sets up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO := build/demo
+DEMO_DATE := 2026-10-01
+HANDOFF := $(BIN)/handoff --home $(DEMO)/.handoff
+
+.PHONY: demo test bench install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e '.[test,bench]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	rm -rf $(DEMO)
+	$(BIN)/python examples/sample_workspace.py $(DEMO)
+	$(HANDOFF) init
+	$(HANDOFF) roster load $(DEMO)/roster.csv
+	$(HANDOFF) ingest $(DEMO)/shop
+	$(HANDOFF) people --as-of $(DEMO_DATE)
+	$(HANDOFF) risk --as-of $(DEMO_DATE) --limit 15
+	$(HANDOFF) truck-factor
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python benchmarks/ownership.py
+
+clean:
+	rm -rf $(VENV) build .bench

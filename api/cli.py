@@ -1,0 +1,158 @@
+"""The `handoff` command: parses arguments, calls the core, renders the result. Nothing else."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+from rich.console import Console
+
+from handoff.core.errors import HandoffError, InputError
+from handoff.core.facts import load_facts
+from handoff.core.roster import file_digest, read_roster, replace_roster, sync_roster
+from handoff.core.workspace import Workspace, resolve_home
+from handoff.ingest.repository import ingest_repository
+from handoff.retention import ownership, people, risk, truck_factor
+
+from . import tables
+from .progress import RichProgress
+from .render import to_json
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+
+class HandoffGroup(TyperGroup):
+    """Turns every HandoffError into one line on stderr and its exit code, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except HandoffError as exc:
+            err.print(f"[red]error:[/] {exc.message}", highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+
+
+app = typer.Typer(cls=HandoffGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="Handoff keeps what contractors know from leaving with them.")
+roster_app = typer.Typer(no_args_is_help=True, help="Load the roster of people.")
+app.add_typer(roster_app, name="roster")
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+AsOfOption = Annotated[Optional[str], typer.Option("--as-of", help="Date to judge status on (YYYY-MM-DD); today by default.")]
+RepoOption = Annotated[Optional[str], typer.Option("--repo", help="Only this repository.")]
+LimitOption = Annotated[int, typer.Option("--limit", help="Rows shown in tables; 0 shows all.")]
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    home: Annotated[Optional[Path], typer.Option("--home", help="Workspace folder (default ./.handoff or HANDOFF_HOME).")] = None,
+):
+    ctx.obj = resolve_home(home)
+
+
+def workspace(ctx: typer.Context) -> Workspace:
+    ws = Workspace.open(ctx.obj)
+    if ws.settings.roster:
+        change = sync_roster(ws.store, ws.path_setting(ws.settings.roster))
+        if change and not change.empty:
+            err.print(f"roster reloaded from {ws.settings.roster}: {_change_line(change)}", highlight=False)
+    return ws
+
+
+def as_of_date(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--as-of {value!r}: not a date; use YYYY-MM-DD") from None
+
+
+@app.command()
+def init(ctx: typer.Context):
+    """Create the workspace: settings file and facts store."""
+    ws, created = Workspace.init(ctx.obj)
+    out.print(f"{'created' if created else 'already there'}: workspace {ws.home} (settings in {ws.toml_path})")
+
+
+@roster_app.command("load")
+def roster_load(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="Roster CSV or TOML.")]):
+    """Replace the roster with FILE and print what changed."""
+    ws = Workspace.open(ctx.obj)
+    loaded = read_roster(file)
+    change = replace_roster(ws.store, loaded, file_digest(file))
+    out.print(f"roster: {len(loaded)} people from {file}; {_change_line(change)}", highlight=False)
+    for pid, fields in change.changed.items():
+        out.print(f"  {pid}: {'; '.join(fields)}", highlight=False)
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A local git clone.")],
+    name: Annotated[Optional[str], typer.Option("--name", help="Repository name (default: folder name).")] = None,
+):
+    """Read a repository's history and who owns each line at HEAD."""
+    ws = workspace(ctx)
+    with RichProgress(err) as progress:
+        summary = ingest_repository(ws.store, ws.settings, str(path), name, progress)
+    left_out = ", ".join(f"{n} {reason}" for reason, n in summary.excluded.most_common()) or "none"
+    timing = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in summary.seconds.items())
+    out.print(f"{summary.repo}: {summary.commits_new} new commits; {summary.files} files, {summary.lines} lines "
+              f"owned ({summary.blamed} blamed, {summary.reused} unchanged); left out: {left_out}; {timing}",
+              highlight=False)
+
+
+@app.command("people")
+def people_command(ctx: typer.Context, as_of: AsOfOption = None, json: JsonOption = False):
+    """Everyone: identities, kind, vendor, team, status and commits; suggests merges."""
+    ws = workspace(ctx)
+    report = people(load_facts(ws.store, ws.settings), as_of_date(as_of), ws.settings.horizon_days)
+    out.print(to_json(report)) if json else tables.people_table(out, report)
+
+
+@app.command("ownership")
+def ownership_command(
+    ctx: typer.Context, repo: RepoOption = None,
+    path: Annotated[Optional[str], typer.Option("--path", help="Only files under this folder or path.")] = None,
+    as_of: AsOfOption = None, limit: LimitOption = 50, json: JsonOption = False,
+):
+    """Who owns the lines surviving at HEAD, per file and folder."""
+    ws = workspace(ctx)
+    report = ownership(load_facts(ws.store, ws.settings), as_of_date(as_of), ws.settings.horizon_days, repo, path)
+    out.print(to_json(report)) if json else tables.ownership_table(out, report, path, limit)
+
+
+@app.command("truck-factor")
+def truck_factor_command(ctx: typer.Context, repo: RepoOption = None, json: JsonOption = False):
+    """How many authors would have to leave before most files have none."""
+    ws = workspace(ctx)
+    report = truck_factor(load_facts(ws.store, ws.settings), repo)
+    out.print(to_json(report)) if json else tables.truck_factor_table(out, report)
+
+
+@app.command("risk")
+def risk_command(
+    ctx: typer.Context, as_of: AsOfOption = None,
+    threshold: Annotated[Optional[float], typer.Option("--threshold", help="Share held by leaving contractors.")] = None,
+    horizon_days: Annotated[Optional[int], typer.Option("--horizon-days", help="Days ahead that count as departing.")] = None,
+    repo: RepoOption = None, limit: LimitOption = 50, json: JsonOption = False,
+):
+    """Files held mostly by contractors who are leaving or have left, with successors."""
+    ws = workspace(ctx)
+    s = ws.settings
+    report = risk(load_facts(ws.store, s), as_of_date(as_of), s.risk_threshold if threshold is None else threshold,
+                  s.horizon_days if horizon_days is None else horizon_days, s.critical_share, repo)
+    out.print(to_json(report)) if json else tables.risk_table(out, report, limit)
+
+
+def _change_line(change) -> str:
+    if change.empty:
+        return "no changes"
+    parts = [f"{len(change.added)} added", f"{len(change.removed)} removed", f"{len(change.changed)} changed"]
+    return ", ".join(parts)

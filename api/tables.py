@@ -1,0 +1,105 @@
+"""Human output: rich tables sorted by what matters most, with totals."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import PurePosixPath
+
+from rich.console import Console
+from rich.table import Table
+
+from handoff.retention.ownership import OwnershipReport
+from handoff.retention.people import PeopleReport
+from handoff.retention.risk import RiskReport
+from handoff.retention.truck_factor import TruckFactorReport
+
+STATUS_STYLE = {"active": "green", "departing": "yellow", "departed": "red", "unknown": "dim"}
+
+
+def status(value: str) -> str:
+    return f"[{STATUS_STYLE.get(value, '')}]{value}[/]"
+
+
+def pct(share: float) -> str:
+    return f"{share:.0%}"
+
+
+def people_table(console: Console, report: PeopleReport) -> None:
+    table = Table(title=f"People on {report.as_of}", show_footer=True)
+    for column in ("Person", "Name", "Kind", "Vendor", "Team", "Status", "End"):
+        table.add_column(column)
+    table.add_column("Commits", justify="right", footer=str(sum(r.commits for r in report.people)))
+    table.add_column("Lines", justify="right", footer=str(sum(r.lines for r in report.people)))
+    for r in report.people:
+        table.add_row(r.person, r.name, r.kind, r.vendor or "", r.team or "", status(r.status),
+                      str(r.end or ""), str(r.commits), str(r.lines))
+    table.columns[0].footer = f"{len(report.people)} people"
+    console.print(table)
+    for s in report.merge_suggestions:
+        console.print(f"[yellow]merge?[/] {s.name}: {', '.join(s.people)} ({s.reason}; add a .mailmap line "
+                      f"or list every email in the roster)", highlight=False)
+
+
+def ownership_table(console: Console, report: OwnershipReport, prefix: str | None, limit: int) -> None:
+    depth = len(PurePosixPath(prefix.strip("/")).parts) if prefix else 0
+    folders = [f for f in report.folders if f.path != "." and len(PurePosixPath(f.path).parts) == depth + 1]
+    if folders:
+        table = Table(title="Folders")
+        for column in ("Repo", "Folder", "Files", "Lines", "Top owners"):
+            table.add_column(column, justify="right" if column in ("Files", "Lines") else "left")
+        for f in sorted(folders, key=lambda f: -f.lines)[: limit or None]:
+            table.add_row(f.repo, f.path + "/", str(f.files), str(f.lines), _owners(f.owners))
+        console.print(table)
+    files = sorted(report.files, key=lambda f: (-f.lines, f.repo, f.path))
+    table = Table(title="Files", show_footer=True)
+    table.add_column("Repo", footer=f"{len(files)} files")
+    table.add_column("Path")
+    table.add_column("Lines", justify="right", footer=str(sum(f.lines for f in files)))
+    table.add_column("Top owners")
+    for f in files[: limit or None]:
+        table.add_row(f.repo, f.path, str(f.lines), _owners(f.owners))
+    console.print(table)
+    if limit and len(files) > limit:
+        console.print(f"[dim]{len(files) - limit} more files; --limit 0 shows all, --json gives everything[/]")
+    reasons = Counter(e.reason for e in report.excluded)
+    if reasons:
+        console.print("Left out: " + ", ".join(f"{n} {reason}" for reason, n in reasons.most_common()))
+
+
+def truck_factor_table(console: Console, report: TruckFactorReport) -> None:
+    table = Table(title="Truck factor")
+    for column in ("Repo / folder", "Files", "Truck factor", "Rests on"):
+        table.add_column(column, justify="right" if column in ("Files", "Truck factor") else "left")
+    for r in report.repos:
+        table.add_row(f"[bold]{r.repo}[/]", str(r.files), f"[bold]{r.truck_factor}[/]",
+                      ", ".join(f"{x.name} ({x.files} files)" for x in r.removed))
+        for f in sorted(r.folders, key=lambda f: (f.truck_factor, -f.files)):
+            table.add_row(f"  {f.path}/", str(f.files), str(f.truck_factor), ", ".join(x.name for x in f.removed))
+    console.print(table)
+
+
+def risk_table(console: Console, report: RiskReport, limit: int) -> None:
+    files = report.files
+    critical = sum(1 for f in files if f.level == "critical")
+    table = Table(title=f"Knowledge at risk on {report.as_of} (threshold {pct(report.threshold)}, "
+                        f"horizon {report.horizon_days} days)", show_footer=True)
+    table.add_column("Level", footer=f"{critical} critical")
+    table.add_column("Repo")
+    table.add_column("Path", footer=f"{len(files)} files")
+    table.add_column("Lines", justify="right", footer=str(sum(f.lines for f in files)))
+    table.add_column("At risk", justify="right", footer=str(sum(f.at_risk_lines for f in files)))
+    table.add_column("Held by")
+    table.add_column("Successors")
+    for f in files[: limit or None]:
+        level = "[bold red]critical[/]" if f.level == "critical" else "[yellow]high[/]"
+        held = ", ".join(f"{h.name} {status(h.status)} {pct(h.share)}" for h in f.holders)
+        successors = ", ".join(f"{s.name} {pct(s.share)}" for s in f.successors) or "[red]nobody active[/]"
+        table.add_row(level, f.repo, f.path, str(f.lines), f"{f.at_risk_lines} ({pct(f.at_risk_share)})", held,
+                      successors)
+    console.print(table)
+    if limit and len(files) > limit:
+        console.print(f"[dim]{len(files) - limit} more files; --limit 0 shows all[/]")
+
+
+def _owners(owners) -> str:
+    return ", ".join(f"{o.name} {status(o.status)} {pct(o.share)}" for o in owners[:3])

@@ -1,0 +1,1 @@
+"""Assist: retrieval and answers over the index, with citations and owners."""

@@ -1,0 +1,1 @@
+"""Shared foundations: settings, workspace, facts store, people and errors. Imports no other part."""

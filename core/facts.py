@@ -1,0 +1,146 @@
+"""A snapshot of the facts store with every author identity resolved to a person.
+
+Analyses take a `Facts` and never query the store themselves. Emails become people here, once:
+the roster first, then classification; bots' lines are set aside unless `include_bots` is on.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .people import Directory, Person
+from .roster import stored_roster
+from .settings import Settings
+from .store import FactsStore
+
+
+@dataclass
+class OwnedFile:
+    repo: str
+    path: str
+    lines: int  # lines counted in ownership (bots' left out by default)
+    owners: dict[str, int]  # person id -> surviving lines
+    bot_lines: int = 0
+
+
+@dataclass(frozen=True)
+class ExcludedFile:
+    repo: str
+    path: str
+    reason: str
+
+
+@dataclass
+class Contribution:
+    """One person's history with one file: the inputs of degree of authorship."""
+
+    first_author: bool = False
+    deliveries: int = 0
+    added: int = 0
+    deleted: int = 0
+
+
+@dataclass(frozen=True)
+class CommitFact:
+    repo: str
+    sha: str
+    person: str
+    authored_at: datetime
+    merge: bool
+
+
+@dataclass
+class Facts:
+    people: dict[str, Person]
+    repos: list[str]
+    files: list[OwnedFile]
+    excluded: list[ExcludedFile]
+    contributions: dict[tuple[str, str], dict[str, Contribution]]  # (repo, path) -> person -> history
+    commits: list[CommitFact]
+    changes: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (repo, sha) -> paths
+    shallow: set[str] = field(default_factory=set)
+
+    def person(self, person_id: str) -> Person:
+        return self.people[person_id]
+
+
+def load_facts(store: FactsStore, settings: Settings) -> Facts:
+    directory = Directory(stored_roster(store), settings)
+    resolve = _resolver(directory)
+    repos = store.rows("SELECT name, shallow FROM repos ORDER BY name")
+    files, excluded = _files(store, resolve, settings.include_bots)
+    facts = Facts(
+        people={},
+        repos=[r["name"] for r in repos],
+        files=files,
+        excluded=excluded,
+        contributions=_contributions(store, resolve),
+        commits=_commits(store, resolve),
+        changes=_changes(store),
+        shallow={r["name"] for r in repos if r["shallow"]},
+    )
+    facts.people = {p.id: p for p in directory.everyone()}
+    return facts
+
+
+def _resolver(directory: Directory):
+    cache: dict[tuple[str, str], Person] = {}
+
+    def resolve(email: str, name: str) -> Person:
+        key = (email, name)
+        if key not in cache:
+            cache[key] = directory.resolve(email, name)
+        return cache[key]
+
+    return resolve
+
+
+def _files(store: FactsStore, resolve, include_bots: bool):
+    owners: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    bot_lines: dict[tuple[str, str], int] = defaultdict(int)
+    for r in store.rows("SELECT repo, path, email, name, lines FROM blame_lines"):
+        person = resolve(r["email"], r["name"])
+        if person.kind == "bot" and not include_bots:
+            bot_lines[(r["repo"], r["path"])] += r["lines"]
+        else:
+            owners[(r["repo"], r["path"])][person.id] += r["lines"]
+    files, excluded = [], []
+    for r in store.rows("SELECT repo, path, lines, excluded FROM files ORDER BY repo, path"):
+        key = (r["repo"], r["path"])
+        if r["excluded"]:
+            excluded.append(ExcludedFile(r["repo"], r["path"], r["excluded"]))
+            continue
+        files.append(OwnedFile(r["repo"], r["path"], r["lines"] - bot_lines[key], dict(owners.get(key, {})),
+                               bot_lines[key]))
+    return files, excluded
+
+
+def _contributions(store: FactsStore, resolve) -> dict[tuple[str, str], dict[str, Contribution]]:
+    result: dict[tuple[str, str], dict[str, Contribution]] = defaultdict(dict)
+    for r in store.rows("SELECT repo, path, email, name, first_author, deliveries, added, deleted FROM authorship"):
+        person = resolve(r["email"], r["name"]).id
+        c = result[(r["repo"], r["path"])].setdefault(person, Contribution())
+        c.first_author = c.first_author or bool(r["first_author"])
+        c.deliveries += r["deliveries"]
+        c.added += r["added"]
+        c.deleted += r["deleted"]
+    return dict(result)
+
+
+def _commits(store: FactsStore, resolve) -> list[CommitFact]:
+    return [
+        CommitFact(r["repo"], r["sha"], resolve(r["author_email"], r["author_name"]).id,
+                   datetime.fromisoformat(r["authored_at"].replace("Z", "+00:00")), r["parents"] > 1)
+        for r in store.rows("SELECT repo, sha, author_email, author_name, authored_at, parents FROM commits "
+                            "ORDER BY authored_at, sha")
+    ]
+
+
+def _changes(store: FactsStore) -> dict[tuple[str, str], list[str]]:
+    changes: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for r in store.rows("SELECT repo, sha, path FROM file_changes"):
+        changes[(r["repo"], r["sha"])].append(r["path"])
+    return dict(changes)
+

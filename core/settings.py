@@ -1,0 +1,137 @@
+"""Every setting, declared once with its default and help.
+
+Values come from `handoff.toml` in the workspace, overridden by `HANDOFF_*` environment
+variables (`HANDOFF_RISK_THRESHOLD=0.6`). Unknown keys and unsafe values are refused when the
+settings load, so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from .errors import WorkspaceError
+
+DEFAULT_BOT_PATTERNS = [
+    r"\[bot\]",
+    r"^dependabot",
+    r"^renovate",
+    r"^pre-commit-ci",
+    r"^github-actions",
+    r"^greenkeeper",
+    r"^snyk-bot",
+]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HANDOFF_", extra="forbid")
+
+    database_url: str = Field(
+        "", description="Facts store URL; empty means the SQLite file `facts.db` in the workspace."
+    )
+    roster: str = Field(
+        "", description="Roster file (CSV or TOML) loaded whenever it changes; relative to the workspace."
+    )
+    horizon_days: int = Field(
+        90, ge=0, le=3650, description="A contractor ending within this many days is departing."
+    )
+    risk_threshold: float = Field(
+        0.5, gt=0, le=1, description="Share of a file's lines held by leaving contractors that puts it at risk."
+    )
+    critical_share: float = Field(
+        0.2, gt=0, le=1, description="An at-risk file is critical when no active employee holds this share."
+    )
+    contractor_domains: list[str] = Field(
+        default_factory=list, description="Email domains of unrostered authors who are contractors."
+    )
+    employee_domains: list[str] = Field(
+        default_factory=list, description="Email domains of unrostered authors who are employees."
+    )
+    bot_patterns: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_BOT_PATTERNS),
+        description="Regular expressions matched against author names and emails to spot bots.",
+    )
+    include_bots: bool = Field(False, description="Count bots' lines in ownership.")
+    blame_ignore_whitespace: bool = Field(True, description="Blame with -w (whitespace changes keep their author).")
+    blame_detect_moves: bool = Field(
+        False, description="Blame with -M -C: lines moved or copied keep their original author."
+    )
+    blame_jobs: int = Field(0, ge=0, le=256, description="Parallel blame processes; 0 means one per CPU.")
+    exclude: list[str] = Field(
+        default_factory=list, description="Glob patterns of paths left out of ownership (e.g. 'docs/**')."
+    )
+
+    @field_validator("bot_patterns")
+    @classmethod
+    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
+        import re
+
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"bot pattern {pattern!r} is not a regular expression: {exc}") from None
+        return patterns
+
+    @field_validator("contractor_domains", "employee_domains")
+    @classmethod
+    def _domains_lowercase(cls, domains: list[str]) -> list[str]:
+        return [d.strip().lower().lstrip("@") for d in domains if d.strip()]
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (env_settings, init_settings)
+
+    @property
+    def blame_processes(self) -> int:
+        return self.blame_jobs or os.cpu_count() or 1
+
+
+def load_settings(toml_path: Path) -> Settings:
+    """Settings from `toml_path` (if it exists) overridden by the environment."""
+    values = {}
+    if toml_path.exists():
+        try:
+            values = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise WorkspaceError(f"{toml_path}: not valid TOML ({exc}); fix the file") from None
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise WorkspaceError(
+            f"{toml_path}: setting '{where}': {first['msg']}; fix it in the file or its HANDOFF_ variable"
+        ) from None
+
+
+def settings_template() -> str:
+    """The commented `handoff.toml` written by `handoff init`: every setting with its help."""
+    lines = ["# Handoff settings. Environment variables HANDOFF_<NAME> override these.", ""]
+    for name, field in Settings.model_fields.items():
+        default = field.get_default(call_default_factory=True)
+        lines.append(f"# {field.description}")
+        lines.append(f"# {name} = {_toml_value(default)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{value}'" if "'" not in value else '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return str(value)

@@ -1,0 +1,157 @@
+"""The facts store: SQLite in the workspace by default, any SQLAlchemy URL otherwise.
+
+The schema is a numbered list of forward migrations written in the SQL that SQLite and
+PostgreSQL share; `meta.schema_version` records how far a store has come. A store newer than
+this code is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from .errors import WorkspaceError
+
+MIGRATIONS: list[list[str]] = [
+    [
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE people (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,
+            vendor TEXT, team TEXT, start_date TEXT, end_date TEXT)""",
+        """CREATE TABLE person_emails (
+            email TEXT PRIMARY KEY, person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE)""",
+        """CREATE TABLE repos (
+            name TEXT PRIMARY KEY, path TEXT NOT NULL, head TEXT, shallow INTEGER NOT NULL DEFAULT 0,
+            ingested_at TEXT, options TEXT)""",
+        """CREATE TABLE commits (
+            repo TEXT NOT NULL, sha TEXT NOT NULL, author_name TEXT NOT NULL, author_email TEXT NOT NULL,
+            authored_at TEXT NOT NULL, parents INTEGER NOT NULL, message TEXT NOT NULL,
+            PRIMARY KEY (repo, sha))""",
+        "CREATE INDEX commits_by_date ON commits (repo, authored_at)",
+        """CREATE TABLE file_changes (
+            repo TEXT NOT NULL, sha TEXT NOT NULL, path TEXT NOT NULL, old_path TEXT,
+            status TEXT NOT NULL, added INTEGER, deleted INTEGER,
+            PRIMARY KEY (repo, sha, path))""",
+        "CREATE INDEX file_changes_by_path ON file_changes (repo, path)",
+        """CREATE TABLE files (
+            repo TEXT NOT NULL, path TEXT NOT NULL, blob TEXT NOT NULL, options TEXT NOT NULL,
+            lines INTEGER NOT NULL, excluded TEXT,
+            PRIMARY KEY (repo, path))""",
+        """CREATE TABLE blame_lines (
+            repo TEXT NOT NULL, path TEXT NOT NULL, email TEXT NOT NULL, name TEXT NOT NULL,
+            lines INTEGER NOT NULL, PRIMARY KEY (repo, path, email))""",
+        """CREATE TABLE authorship (
+            repo TEXT NOT NULL, path TEXT NOT NULL, email TEXT NOT NULL, name TEXT NOT NULL,
+            first_author INTEGER NOT NULL, deliveries INTEGER NOT NULL,
+            added INTEGER NOT NULL, deleted INTEGER NOT NULL,
+            PRIMARY KEY (repo, path, email))""",
+    ],
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class FactsStore:
+    """A connection pool over the facts database, migrated to the current schema on open."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = _engine(url)
+        self._migrate()
+
+    @classmethod
+    def sqlite(cls, path: Path) -> FactsStore:
+        return cls(f"sqlite:///{path}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One atomic unit: everything inside commits together or not at all."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    def rows(self, sql: str, **params) -> list[Mapping]:
+        with self.read() as conn:
+            return [dict(r._mapping) for r in conn.execute(text(sql), params)]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _migrate(self) -> None:
+        try:
+            with self.transaction() as conn:
+                version = _schema_version(conn)
+                if version > SCHEMA_VERSION:
+                    raise WorkspaceError(
+                        f"facts store {self.url} has schema {version}, newer than this Handoff "
+                        f"({SCHEMA_VERSION}); upgrade Handoff"
+                    )
+                for number in range(version, SCHEMA_VERSION):
+                    for statement in MIGRATIONS[number]:
+                        conn.execute(text(statement))
+                    set_meta(conn, "schema_version", str(number + 1))
+        except OperationalError as exc:
+            raise WorkspaceError(f"cannot open facts store {self.url}: {exc.orig}") from None
+
+
+def insert_many(conn: Connection, table: str, rows: Iterable[Mapping]) -> None:
+    """Insert dict rows whose keys are the column names (all rows share the keys)."""
+    rows = list(rows)
+    if not rows:
+        return
+    columns = list(rows[0])
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
+    conn.execute(text(sql), rows)
+
+
+def get_meta(conn: Connection, key: str) -> str | None:
+    return conn.execute(text("SELECT value FROM meta WHERE key = :key"), {"key": key}).scalar()
+
+
+def set_meta(conn: Connection, key: str, value: str) -> None:
+    conn.execute(
+        text("INSERT INTO meta (key, value) VALUES (:key, :value) "
+             "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+        {"key": key, "value": value},
+    )
+
+
+def _schema_version(conn: Connection) -> int:
+    exists = conn.execute(text(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+        if conn.dialect.name == "sqlite"
+        else "SELECT 1 FROM information_schema.tables WHERE table_name = 'meta'"
+    )).scalar()
+    if not exists:
+        return 0
+    return int(get_meta(conn, "schema_version") or 0)
+
+
+def _engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+    return engine

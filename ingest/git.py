@@ -1,0 +1,93 @@
+"""Running git: one place that knows how to call it, stream it and report its failures.
+
+GitPython opens and checks repositories; the heavy readers (log, blame, ls-tree) call git
+directly with NUL-separated output, which is faster to parse and safe for any file name.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+
+from handoff.core.errors import ExternalError, NotARepositoryError
+
+GIT_ENV = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+
+
+@dataclass(frozen=True)
+class GitRepo:
+    path: Path
+    bare: bool
+
+    @classmethod
+    def open(cls, path: str | Path) -> GitRepo:
+        path = Path(path).expanduser()
+        try:
+            repo = git.Repo(path)
+        except git.NoSuchPathError:
+            raise NotARepositoryError(f"{path}: no such folder; give the path of a git clone") from None
+        except git.InvalidGitRepositoryError:
+            raise NotARepositoryError(f"{path}: not a git repository; give the path of a git clone") from None
+        root = Path(repo.git_dir if repo.bare else repo.working_tree_dir).resolve()
+        if not repo.bare and root != path.resolve():
+            raise NotARepositoryError(
+                f"{path}: inside the repository at {root}, not its top; ingest {root} instead"
+            )
+        return cls(root, repo.bare)
+
+    def run(self, *args: str, input: bytes | None = None, check: bool = True, env: dict | None = None) -> bytes:
+        result = subprocess.run(
+            ["git", "-C", str(self.path), *args], input=input, capture_output=True,
+            env={**GIT_ENV, **(env or {})},
+        )
+        if check and result.returncode != 0:
+            message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise ExternalError(f"git {args[0]} failed in {self.path}: {message[-1] if message else result.returncode}")
+        return result.stdout
+
+    def stream(self, *args: str) -> Iterator[bytes]:
+        """Yield git's stdout in chunks as it is produced; raise if git fails."""
+        proc = subprocess.Popen(
+            ["git", "-C", str(self.path), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=GIT_ENV,
+        )
+        try:
+            while chunk := proc.stdout.read(1 << 16):
+                yield chunk
+            stderr = proc.stderr.read()
+        finally:
+            proc.stdout.close()
+            proc.wait()
+            proc.stderr.close()
+        if proc.returncode != 0:
+            message = stderr.decode("utf-8", "replace").strip().splitlines()
+            raise ExternalError(f"git {args[0]} failed in {self.path}: {message[-1] if message else proc.returncode}")
+
+    def head(self) -> str | None:
+        """The commit HEAD points at (detached or not), or None in an empty repository."""
+        out = self.run("rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).strip()
+        return out.decode() or None
+
+    def is_shallow(self) -> bool:
+        return self.run("rev-parse", "--is-shallow-repository").strip() == b"true"
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        return subprocess.run(
+            ["git", "-C", str(self.path), "merge-base", "--is-ancestor", older, newer],
+            capture_output=True, env=GIT_ENV,
+        ).returncode == 0
+
+    def blob_text(self, rev_path: str) -> bytes | None:
+        out = subprocess.run(
+            ["git", "-C", str(self.path), "cat-file", "blob", rev_path], capture_output=True, env=GIT_ENV,
+        )
+        return out.stdout if out.returncode == 0 else None
+
+
+def decode(raw: bytes) -> str:
+    """Text from git: UTF-8, with undecodable bytes (legacy author names) replaced, not fatal."""
+    return raw.decode("utf-8", "replace")
