@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
@@ -21,8 +22,9 @@ from . import tables
 from .progress import RichProgress
 from .render import to_json
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
+PIPED_WIDTH = None if os.isatty(1) else 160  # tables written to a file or pipe need not fit 80 columns
+out = Console(soft_wrap=True, width=PIPED_WIDTH)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class HandoffGroup(TyperGroup):

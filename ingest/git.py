@@ -70,16 +70,21 @@ class GitRepo:
     def head(self) -> str | None:
         """The commit HEAD points at (detached or not), or None in an empty repository."""
         out = self.run("rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).strip()
-        return out.decode() or None
+        if out:
+            return out.decode()
+        branch = self.run("symbolic-ref", "--quiet", "HEAD", check=False).strip().decode()
+        if branch and self.exit_status("show-ref", "--verify", "--quiet", branch) == 1:
+            return None  # unborn branch: 1 means the ref is missing, 128 that it points at a missing commit
+        raise ExternalError(f"{self.path}: HEAD does not point at a readable commit; run `git fsck` there")
 
     def is_shallow(self) -> bool:
         return self.run("rev-parse", "--is-shallow-repository").strip() == b"true"
 
     def is_ancestor(self, older: str, newer: str) -> bool:
-        return subprocess.run(
-            ["git", "-C", str(self.path), "merge-base", "--is-ancestor", older, newer],
-            capture_output=True, env=GIT_ENV,
-        ).returncode == 0
+        return self.exit_status("merge-base", "--is-ancestor", older, newer) == 0
+
+    def exit_status(self, *args: str) -> int:
+        return subprocess.run(["git", "-C", str(self.path), *args], capture_output=True, env=GIT_ENV).returncode
 
     def blob_text(self, rev_path: str) -> bytes | None:
         out = subprocess.run(

@@ -20,3 +20,22 @@ def workspace(tmp_path: Path) -> Workspace:
 @pytest.fixture
 def repo(tmp_path: Path) -> GitBuilder:
     return GitBuilder(tmp_path / "repo")
+
+
+@pytest.fixture
+def ingest(workspace):
+    """Ingest a repository into the test workspace and return the summary."""
+    from handoff.ingest.repository import ingest_repository
+
+    def run(repo, name=None, settings=None):
+        return ingest_repository(workspace.store, settings or workspace.settings, str(repo.path), name)
+
+    return run
+
+
+@pytest.fixture
+def facts(workspace):
+    """The facts snapshot of the test workspace, loaded afresh on each call."""
+    from handoff.core.facts import load_facts
+
+    return lambda settings=None: load_facts(workspace.store, settings or workspace.settings)
