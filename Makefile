@@ -12,7 +12,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
+# torch first, pinned: this version is a CPU wheel on disk; any other pulls a CUDA build of several GB.
+$(VENV)/.torch: $(BIN)/python
+	$(BIN)/pip install -q torch==2.13.0
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.torch pyproject.toml
 	$(BIN)/pip install -q -e '.[test,bench]'
 	touch $@
 

@@ -1,0 +1,106 @@
+"""What every ticket reader shares: turning records into tickets without losing the good ones,
+dates, people and open/closed.
+
+A reader hands `convert_all` its records as `(where, raw)` pairs and a function that turns one raw
+record into a Ticket or raises RecordError; a bad record becomes a Problem and the rest go on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import datetime, tzinfo
+
+from handoff.core.records import Identity, Problem, Ticket
+
+CLOSED_STATUSES = {
+    "done", "closed", "resolved", "canceled", "cancelled", "completed", "complete", "fixed",
+    "duplicate", "won't do", "won't fix", "wontfix", "rejected",
+}
+MONTHS = {name: n for n, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+# Jira's export format is `dd/MMM/yy h:mm a` unless an admin changed it; servers often use 24 h.
+JIRA_DATE = re.compile(
+    r"^(\d{1,2})/([A-Za-z]{3})/(\d{2}|\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?$"
+)
+
+
+class RecordError(ValueError):
+    """One record that cannot become a ticket; the message says which field and why."""
+
+
+def convert_all(
+    source: str, records: Iterable[tuple[str, object]], convert: Callable[[object], Ticket]
+) -> tuple[list[Ticket], list[Problem]]:
+    tickets, problems = [], []
+    for where, raw in records:
+        try:
+            tickets.append(convert(raw))
+        except RecordError as exc:
+            problems.append(Problem(source, where, str(exc)))
+        except (AttributeError, TypeError) as exc:  # a field holding a list where an object belongs, ...
+            problems.append(Problem(source, where, f"a field has an unexpected shape ({exc})"))
+    return tickets, problems
+
+
+def required(value: object, field: str) -> str:
+    text = clean(value)
+    if not text:
+        raise RecordError(f"no {field}")
+    return text
+
+
+def clean(value: object) -> str:
+    """Text as a tracker gave it, with Windows line endings made plain and outer space removed."""
+    if value is None:
+        return ""
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def iso_datetime(value: object, field: str, tz: tzinfo) -> datetime | None:
+    """An ISO 8601 timestamp (GitHub, Jira, Linear); one without an offset is read in `tz`."""
+    text = clean(value)
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise RecordError(f"{field}: {text!r} is not an ISO 8601 date") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def jira_datetime(value: object, field: str, tz: tzinfo) -> datetime | None:
+    """A date in Jira's CSV export (`15/Jan/24 9:30 AM`), read in `tz` since Jira writes no offset."""
+    text = clean(value)
+    if not text:
+        return None
+    match = JIRA_DATE.match(text)
+    if not match:
+        return iso_datetime(text, field, tz)
+    day, month, year, hour, minute, second, half = match.groups()
+    try:
+        return datetime(
+            int(year) + (2000 if len(year) == 2 else 0), MONTHS[month.lower()], int(day),
+            _hour_of_day(int(hour), half), int(minute), int(second or 0), tzinfo=tz,
+        )
+    except (KeyError, ValueError):
+        raise RecordError(f"{field}: {text!r} is not a date") from None
+
+
+def _hour_of_day(hour: int, half: str | None) -> int:
+    """24-hour clock from `h a`: 12 AM is 0, 12 PM is 12; without AM/PM the hour is already 24-hour."""
+    if not half:
+        return hour
+    return hour % 12 + (12 if half.lower() == "pm" else 0)
+
+
+def person(name: object = "", email: object = "") -> Identity | None:
+    """An Identity, or None when the source names nobody; an email given as the name moves over."""
+    name, email = clean(name), clean(email)
+    if not email and "@" in name and " " not in name:
+        name, email = "", name
+    return Identity(name, email) if name or email else None
+
+
+def state_of(status: str) -> str:
+    return "closed" if status.strip().lower() in CLOSED_STATUSES else "open"
