@@ -15,8 +15,7 @@ from handoff.core.errors import HandoffError, InputError
 from handoff.core.facts import load_facts
 from handoff.core.roster import file_digest, read_roster, replace_roster, sync_roster
 from handoff.core.workspace import Workspace, resolve_home
-from handoff.ingest.repository import ingest_repository
-from handoff.retention import ownership, people, risk, truck_factor
+from handoff.retention import decision_records, ownership, people, risk, truck_factor
 
 from . import tables
 from .progress import RichProgress
@@ -96,18 +95,34 @@ def roster_load(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="R
 @app.command()
 def ingest(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="A local git clone.")],
+    path: Annotated[Optional[str], typer.Argument(help="A local git clone, or a git URL to mirror.")] = None,
     name: Annotated[Optional[str], typer.Option("--name", help="Repository name (default: folder name).")] = None,
+    tickets: Annotated[Optional[list[Path]], typer.Option("--tickets", help="A ticket export (GitHub JSON, Jira JSON or CSV, Linear CSV); repeatable.")] = None,
+    all_repos: Annotated[bool, typer.Option("--all", help="Ingest every [[repos]] entry of handoff.toml.")] = False,
+    facts_only: Annotated[bool, typer.Option("--facts-only", help="History and ownership only; leave the search index as it is.")] = False,
 ):
-    """Read a repository's history and who owns each line at HEAD."""
+    """Read repositories and ticket exports into the facts store and the search index."""
+    from handoff.ingest.workflow import configured_sources, run_ingest  # loads the index stack only when needed
+
     ws = workspace(ctx)
+    sources = [(path, name)] if path else []
+    ticket_files = [(t, name) for t in tickets or []]
+    if all_repos:
+        more_sources, more_tickets = configured_sources(ws)
+        sources, ticket_files = sources + more_sources, ticket_files + more_tickets
+    if not sources and not ticket_files:
+        raise InputError("nothing to ingest: give a PATH or URL, --tickets FILE, or --all")
     with RichProgress(err) as progress:
-        summary = ingest_repository(ws.store, ws.settings, str(path), name, progress)
-    left_out = ", ".join(f"{n} {reason}" for reason, n in summary.excluded.most_common()) or "none"
-    timing = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in summary.seconds.items())
-    out.print(f"{summary.repo}: {summary.commits_new} new commits; {summary.files} files, {summary.lines} lines "
-              f"owned ({summary.blamed} blamed, {summary.reused} unchanged); left out: {left_out}; {timing}",
-              highlight=False)
+        report = run_ingest(ws, sources, ticket_files, progress, index=not facts_only)
+    tables.ingest_summary(out, report)
+
+
+@app.command("adrs")
+def adrs_command(ctx: typer.Context, repo: RepoOption = None, json: JsonOption = False):
+    """Architecture decision records found in the repositories, with status and links."""
+    ws = workspace(ctx)
+    report = decision_records(load_facts(ws.store, ws.settings), repo)
+    out.print(to_json(report)) if json else tables.adrs_table(out, report)
 
 
 @app.command("people")

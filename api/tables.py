@@ -103,3 +103,51 @@ def risk_table(console: Console, report: RiskReport, limit: int) -> None:
 
 def _owners(owners) -> str:
     return ", ".join(f"{o.name} {status(o.status)} {pct(o.share)}" for o in owners[:3])
+
+
+def ingest_summary(console: Console, report) -> None:
+    """One line per source: what was read, indexed, skipped and redacted, and how long each stage took."""
+    for s in report.sources:
+        parts = []
+        if s.facts:
+            f = s.facts
+            parts.append(f"{f.commits_new} new commits, {f.files} files / {f.lines} lines owned "
+                         f"({f.blamed} blamed, {f.reused} unchanged)")
+            if f.excluded:
+                parts.append("left out of ownership: " + _counts(f.excluded))
+        if s.tickets:
+            parts.append(f"{s.tickets} tickets")
+        if s.adrs:
+            parts.append(f"{s.adrs} ADRs parsed")
+        if s.index:
+            i = s.index
+            parts.append(f"index: {i.documents} documents, {i.changed} changed, {i.removed} removed, "
+                         f"{i.chunks} chunks embedded")
+        if s.skipped:
+            parts.append("not indexed: " + _counts(s.skipped))
+        if s.redactions:
+            parts.append("redacted: " + _counts(s.redactions))
+        seconds = {**(s.facts.seconds if s.facts else {}), **(s.index.seconds if s.index else {})}
+        if seconds:
+            parts.append(", ".join(f"{stage} {t:.1f}s" for stage, t in seconds.items()))
+        console.print(f"[bold]{s.source}[/]: " + "; ".join(parts), highlight=False)
+        for problem in s.problems:
+            console.print(f"  [yellow]skipped[/] {problem}", highlight=False)
+    if report.lexical_rebuilt:
+        console.print("BM25 index rebuilt", highlight=False)
+    console.print(f"done in {report.seconds:.1f}s", highlight=False)
+
+
+def adrs_table(console: Console, report) -> None:
+    table = Table(title="Architecture decision records")
+    for column in ("Repo", "#", "Title", "Status", "Date", "Links", "Authors"):
+        table.add_column(column)
+    for a in report.adrs:
+        links = ", ".join(f"{link.kind.replace('_', ' ')} {link.target}" for link in a.links)
+        table.add_row(a.repo, "" if a.number is None else str(a.number), a.title, a.status, a.date or "", links,
+                      ", ".join(a.authors[:3]))
+    console.print(table)
+
+
+def _counts(counter) -> str:
+    return ", ".join(f"{n} {reason}" for reason, n in counter.most_common())

@@ -6,6 +6,7 @@ the roster first, then classification; bots' lines are set aside unless `include
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -51,6 +52,44 @@ class CommitFact:
     merge: bool
 
 
+@dataclass(frozen=True)
+class AdrLinkFact:
+    kind: str
+    target: str
+    target_path: str | None
+
+
+@dataclass
+class AdrFact:
+    repo: str
+    path: str
+    number: int | None
+    title: str
+    status: str
+    date: str | None
+    deciders: list[str]
+    format: str
+    links: list[AdrLinkFact] = field(default_factory=list)
+
+
+@dataclass
+class TicketFact:
+    key: str
+    title: str
+    status: str
+    state: str
+    type: str
+    assignee: str | None  # person id
+    reporter: str | None
+    labels: list[str]
+    created: datetime | None
+    updated: datetime | None
+    resolved: datetime | None
+    url: str
+    repo: str | None
+    commenters: list[str] = field(default_factory=list)
+
+
 @dataclass
 class Facts:
     people: dict[str, Person]
@@ -61,6 +100,9 @@ class Facts:
     commits: list[CommitFact]
     changes: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (repo, sha) -> paths
     shallow: set[str] = field(default_factory=set)
+    adrs: list[AdrFact] = field(default_factory=list)
+    tickets: dict[str, TicketFact] = field(default_factory=dict)
+    commit_tickets: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (repo, sha) -> keys
 
     def person(self, person_id: str) -> Person:
         return self.people[person_id]
@@ -80,6 +122,9 @@ def load_facts(store: FactsStore, settings: Settings) -> Facts:
         commits=_commits(store, resolve),
         changes=_changes(store),
         shallow={r["name"] for r in repos if r["shallow"]},
+        adrs=_adrs(store),
+        tickets=_tickets(store, resolve),
+        commit_tickets=_commit_tickets(store),
     )
     facts.people = {p.id: p for p in directory.everyone()}
     return facts
@@ -144,3 +189,42 @@ def _changes(store: FactsStore) -> dict[tuple[str, str], list[str]]:
         changes[(r["repo"], r["sha"])].append(r["path"])
     return dict(changes)
 
+
+def _adrs(store: FactsStore) -> list[AdrFact]:
+    links: dict[tuple[str, str], list[AdrLinkFact]] = defaultdict(list)
+    for r in store.rows("SELECT * FROM adr_links ORDER BY repo, path, kind, target"):
+        links[(r["repo"], r["path"])].append(AdrLinkFact(r["kind"], r["target"], r["target_path"]))
+    return [
+        AdrFact(r["repo"], r["path"], r["number"], r["title"], r["status"], r["date"], json.loads(r["deciders"]),
+                r["format"], links.get((r["repo"], r["path"]), []))
+        for r in store.rows("SELECT * FROM adrs ORDER BY repo, path")
+    ]
+
+
+def _tickets(store: FactsStore, resolve) -> dict[str, TicketFact]:
+    def person(email, name) -> str | None:
+        return resolve(email or "", name or "").id if (email or name) else None
+
+    commenters: dict[str, list[str]] = defaultdict(list)
+    for r in store.rows("SELECT key, author_name, author_email FROM ticket_comments ORDER BY key, n"):
+        who = person(r["author_email"], r["author_name"])
+        if who and who not in commenters[r["key"]]:
+            commenters[r["key"]].append(who)
+    return {
+        r["key"]: TicketFact(
+            r["key"], r["title"], r["status"], r["state"], r["type"], person(r["assignee_email"], r["assignee_name"]),
+            person(r["reporter_email"], r["reporter_name"]), json.loads(r["labels"]), _when(r["created"]),
+            _when(r["updated"]), _when(r["resolved"]), r["url"], r["repo"], commenters.get(r["key"], []))
+        for r in store.rows("SELECT * FROM tickets ORDER BY key")
+    }
+
+
+def _commit_tickets(store: FactsStore) -> dict[tuple[str, str], list[str]]:
+    links: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for r in store.rows("SELECT repo, sha, key FROM commit_tickets ORDER BY repo, sha, key"):
+        links[(r["repo"], r["sha"])].append(r["key"])
+    return dict(links)
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None

@@ -60,11 +60,14 @@ class Directory:
 
     def __post_init__(self) -> None:
         self._by_email = {e: p for p in self.roster for e in p.emails}
+        self._by_name = {p.name.casefold(): p for p in self.roster}
         self._bot_res = [re.compile(p, re.IGNORECASE) for p in self.settings.bot_patterns]
 
     def resolve(self, email: str, name: str) -> Person:
         key = identity_key(email, name)
         person = self._by_email.get(key) or self._unknown.get(key)
+        if person is None and not email.strip():
+            person = self._by_name.get(name.strip().casefold())  # trackers that give only a display name
         if person is None:
             person = self._classify(key, email.strip().lower(), name.strip() or key)
             self._unknown[key] = person

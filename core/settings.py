@@ -11,7 +11,7 @@ import os
 import tomllib
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from .errors import WorkspaceError
@@ -25,6 +25,23 @@ DEFAULT_BOT_PATTERNS = [
     r"^greenkeeper",
     r"^snyk-bot",
 ]
+
+
+DEFAULT_TICKET_PATTERNS = [
+    r"(?<![\w/-])#(?P<number>\d+)\b",
+    r"\bGH-(?P<number>\d+)\b",
+    r"\b(?P<key>[A-Z][A-Z0-9]{1,9}-\d+)\b",
+]
+
+
+class RepoEntry(BaseModel):
+    """One `[[repos]]` table: a repository to ingest with `handoff ingest --all`."""
+
+    model_config = {"extra": "forbid"}
+    source: str = Field(description="A local clone's path or a git URL (cloned as a mirror into the workspace).")
+    name: str = Field("", description="Repository name; the folder or URL name by default.")
+    adr_globs: list[str] = Field(default_factory=list, description="Extra globs of ADR files.")
+    tickets: list[str] = Field(default_factory=list, description="Ticket export files for this repository.")
 
 
 class Settings(BaseSettings):
@@ -65,7 +82,24 @@ class Settings(BaseSettings):
         default_factory=list, description="Glob patterns of paths left out of ownership (e.g. 'docs/**')."
     )
 
-    @field_validator("bot_patterns")
+    embed_model: str = Field(
+        "all-MiniLM-L6-v2", description="Embedding model: a packaged model name, a local model folder, or the "
+        "model name at embed_api_base."
+    )
+    embed_batch_size: int = Field(64, ge=1, le=4096, description="Chunks embedded per batch.")
+    embed_device: str = Field("cpu", description="Torch device for the local embedding model.")
+    embed_api_base: str = Field("", description="OpenAI-compatible embeddings endpoint; empty means local model.")
+    embed_api_key: str = Field("", description="API key for embed_api_base.")
+    chroma_url: str = Field("", description="Chroma server URL; empty means the embedded store in the workspace.")
+    max_file_bytes: int = Field(1_000_000, ge=1, description="Files larger than this are not indexed.")
+    adr_globs: list[str] = Field(default_factory=list, description="Extra globs of ADR files in every repository.")
+    ticket_patterns: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_TICKET_PATTERNS),
+        description="Regular expressions finding ticket keys in commit messages (groups 'number' -> GH-n, 'key').",
+    )
+    repos: list[RepoEntry] = Field(default_factory=list, description="Repositories for `handoff ingest --all`.")
+
+    @field_validator("bot_patterns", "ticket_patterns")
     @classmethod
     def _patterns_compile(cls, patterns: list[str]) -> list[str]:
         import re
@@ -74,7 +108,7 @@ class Settings(BaseSettings):
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise ValueError(f"bot pattern {pattern!r} is not a regular expression: {exc}") from None
+                raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
         return patterns
 
     @field_validator("contractor_domains", "employee_domains")
@@ -120,11 +154,16 @@ def settings_template() -> str:
     """The commented `handoff.toml` written by `handoff init`: every setting with its help."""
     lines = ["# Handoff settings. Environment variables HANDOFF_<NAME> override these.", ""]
     for name, field in Settings.model_fields.items():
-        default = field.get_default(call_default_factory=True)
+        if name == "repos":
+            continue
         lines.append(f"# {field.description}")
-        lines.append(f"# {name} = {_toml_value(default)}")
+        lines.append(f"# {name} = {_toml_value(field.get_default(call_default_factory=True))}")
         lines.append("")
-    return "\n".join(lines)
+    lines.append("# Repositories for `handoff ingest --all`, one table each:")
+    lines.append("# [[repos]]")
+    for name, field in RepoEntry.model_fields.items():
+        lines.append(f"# {name} = ...  # {field.description}")
+    return "\n".join(lines) + "\n"
 
 
 def _toml_value(value) -> str:

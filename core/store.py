@@ -51,6 +51,27 @@ MIGRATIONS: list[list[str]] = [
             added INTEGER NOT NULL, deleted INTEGER NOT NULL,
             PRIMARY KEY (repo, path, email))""",
     ],
+    [
+        """CREATE TABLE tickets (
+            key TEXT PRIMARY KEY, source_file TEXT NOT NULL, repo TEXT, title TEXT NOT NULL, body TEXT NOT NULL,
+            status TEXT NOT NULL, state TEXT NOT NULL, type TEXT NOT NULL,
+            assignee_name TEXT, assignee_email TEXT, reporter_name TEXT, reporter_email TEXT,
+            labels TEXT NOT NULL, created TEXT, updated TEXT, resolved TEXT, url TEXT NOT NULL,
+            source TEXT NOT NULL, version TEXT NOT NULL)""",
+        "CREATE INDEX tickets_by_file ON tickets (source_file)",
+        """CREATE TABLE ticket_comments (
+            key TEXT NOT NULL, n INTEGER NOT NULL, author_name TEXT, author_email TEXT, created TEXT,
+            body TEXT NOT NULL, PRIMARY KEY (key, n))""",
+        """CREATE TABLE adrs (
+            repo TEXT NOT NULL, path TEXT NOT NULL, number INTEGER, title TEXT NOT NULL, status TEXT NOT NULL,
+            date TEXT, deciders TEXT NOT NULL, format TEXT NOT NULL, PRIMARY KEY (repo, path))""",
+        """CREATE TABLE adr_links (
+            repo TEXT NOT NULL, path TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL, target_path TEXT,
+            PRIMARY KEY (repo, path, kind, target))""",
+        """CREATE TABLE commit_tickets (
+            repo TEXT NOT NULL, sha TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (repo, sha, key))""",
+        "CREATE INDEX commit_tickets_by_key ON commit_tickets (key)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,11 +87,41 @@ class GitRepo:
     def exit_status(self, *args: str) -> int:
         return subprocess.run(["git", "-C", str(self.path), *args], capture_output=True, env=GIT_ENV).returncode
 
+    def read_blobs(self, blobs: list[str], limit: int | None = None) -> Iterator[tuple[str, bytes]]:
+        """(blob, content) for each blob id through one `git cat-file --batch`; `limit` keeps only a prefix."""
+        if not blobs:
+            return
+        proc = subprocess.Popen(["git", "-C", str(self.path), "cat-file", "--batch"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, env=GIT_ENV)
+        writer = threading.Thread(target=_feed, args=(proc.stdin, blobs), daemon=True)
+        writer.start()
+        try:
+            for blob in blobs:
+                header = proc.stdout.readline().split()
+                size = int(header[2]) if len(header) == 3 else 0
+                content = proc.stdout.read(size)
+                proc.stdout.read(1)
+                yield blob, content if limit is None else content[:limit]
+        finally:
+            proc.stdout.close()
+            proc.wait()
+            writer.join()
+
     def blob_text(self, rev_path: str) -> bytes | None:
         out = subprocess.run(
             ["git", "-C", str(self.path), "cat-file", "blob", rev_path], capture_output=True, env=GIT_ENV,
         )
         return out.stdout if out.returncode == 0 else None
+
+
+def _feed(stdin, blobs: list[str]) -> None:
+    """Write blob ids from a thread: writing them all first could fill the pipes and deadlock."""
+    try:
+        stdin.write("".join(f"{b}\n" for b in blobs).encode())
+    except BrokenPipeError:
+        pass
+    finally:
+        stdin.close()
 
 
 def decode(raw: bytes) -> str:

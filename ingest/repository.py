@@ -24,10 +24,11 @@ from . import authorship
 from .blame import BlameOptions, blame_files, blame_options
 from .git import GitRepo
 from .history import Commit, read_commits
+from .links import ticket_keys
 from .tree import attribute_reasons, binary_blobs, list_tree, structural_reason
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-REPO_TABLES = ("commits", "file_changes", "authorship", "files", "blame_lines")
+REPO_TABLES = ("commits", "file_changes", "commit_tickets", "authorship", "files", "blame_lines")
 
 
 @dataclass
@@ -108,7 +109,7 @@ def ingest_repository(store: FactsStore, settings: Settings, path: str, name: st
             _clear(conn, summary.repo)
             touched = set(histories)
         _save_repo(conn, summary, shallow)
-        _save_commits(conn, summary.repo, commits)
+        _save_commits(conn, summary.repo, commits, tuple(settings.ticket_patterns))
         _save_authorship(conn, summary.repo, histories, touched)
         _save_files(conn, summary.repo, stored, files)
     summary.seconds["write"] = time.perf_counter() - started
@@ -189,7 +190,7 @@ def _save_repo(conn: Connection, summary: IngestSummary, shallow: bool) -> None:
          "at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
 
 
-def _save_commits(conn: Connection, repo: str, commits: list[Commit]) -> None:
+def _save_commits(conn: Connection, repo: str, commits: list[Commit], ticket_patterns: tuple[str, ...]) -> None:
     insert_many(conn, "commits", [
         {"repo": repo, "sha": c.sha, "author_name": c.name, "author_email": c.email,
          "authored_at": _iso(c.authored_at), "parents": c.parents, "message": c.message}
@@ -198,6 +199,9 @@ def _save_commits(conn: Connection, repo: str, commits: list[Commit]) -> None:
         {"repo": repo, "sha": c.sha, "path": ch.path, "old_path": ch.old_path, "status": ch.status,
          "added": ch.added, "deleted": ch.deleted}
         for c in commits for ch in c.changes])
+    insert_many(conn, "commit_tickets", [
+        {"repo": repo, "sha": c.sha, "key": key}
+        for c in commits for key in sorted(ticket_keys(c.message, ticket_patterns))])
 
 
 def _save_authorship(conn: Connection, repo: str, histories: authorship.Histories, touched: set[str]) -> None:

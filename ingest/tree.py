@@ -9,13 +9,12 @@ override the defaults below), and paths matching the `exclude` setting.
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import PurePosixPath
 
-from .git import GIT_ENV, GitRepo, decode
+from .git import GitRepo, decode
 
 VENDORED_DIRS = ("vendor", "vendors", "node_modules", "third_party", "third-party", "bower_components", "external")
 GENERATED_NAMES = (
@@ -73,25 +72,7 @@ def attribute_reasons(repo: GitRepo, head: str, paths: list[str], exclude: list[
 
 def binary_blobs(repo: GitRepo, blobs: list[str]) -> set[str]:
     """Blobs whose first 8000 bytes hold a NUL byte: git's own test for binary content."""
-    if not blobs:
-        return set()
-    proc = subprocess.Popen(["git", "-C", str(repo.path), "cat-file", "--batch"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, env=GIT_ENV)
-    binary = set()
-    try:
-        proc.stdin.write("".join(f"{b}\n" for b in blobs).encode())
-        proc.stdin.close()
-        for blob in blobs:
-            header = proc.stdout.readline().split()
-            size = int(header[2]) if len(header) == 3 else 0
-            content = proc.stdout.read(size)
-            proc.stdout.read(1)
-            if b"\x00" in content[:BINARY_SNIFF]:
-                binary.add(blob)
-    finally:
-        proc.stdout.close()
-        proc.wait()
-    return binary
+    return {blob for blob, content in repo.read_blobs(blobs, limit=BINARY_SNIFF) if b"\x00" in content}
 
 
 def _check_attrs(repo: GitRepo, head: str, paths: list[str], names: tuple[str, ...]) -> dict[str, dict]:

@@ -1,0 +1,144 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) results fused by reciprocal rank.
+
+Reciprocal rank fusion is what LlamaIndex's `QueryFusionRetriever` does with one query; doing
+it here over the raw result lists keeps a question to one embedding, one Chroma query and
+one BM25 lookup. Filters (repository, kind, path prefix, person) apply to both sides, and
+overlapping chunks of one file are merged so a citation never repeats itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from handoff.core.errors import InputError, NotFoundError
+from handoff.core.settings import Settings
+from handoff.ingest.embedding import embedder, model_id
+from handoff.ingest.lexical import LexicalIndex
+from handoff.ingest.vectors import chroma_client, open_collection
+
+KINDS = ("code", "doc", "adr", "ticket", "history")
+RRF_K = 60
+CANDIDATES = 4  # each retriever returns this many times k before fusion
+
+
+@dataclass(frozen=True)
+class Filters:
+    repo: str | None = None
+    kind: str | None = None
+    path_prefix: str | None = None
+    person: str | None = None  # primary owner of the chunk's file
+
+    def where(self) -> dict | None:
+        clauses = [{key: value} for key, value in
+                   (("repo", self.repo), ("kind", self.kind), ("owner", self.person)) if value]
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def accepts(self, meta: dict) -> bool:
+        if self.repo and meta.get("repo") != self.repo:
+            return False
+        if self.kind and meta.get("kind") != self.kind:
+            return False
+        if self.person and meta.get("owner") != self.person:
+            return False
+        return not self.path_prefix or str(meta.get("path", "")).startswith(self.path_prefix)
+
+
+@dataclass
+class Hit:
+    id: str
+    text: str
+    meta: dict
+    score: float
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+    dense_similarity: float = 0.0
+    merged: list[str] = field(default_factory=list)
+
+    @property
+    def doc_id(self) -> str:
+        return self.meta.get("document_id", self.id.split("#", 1)[0])
+
+    @property
+    def lines(self) -> tuple[int, int]:
+        return int(self.meta.get("start_line", 0)), int(self.meta.get("end_line", 0))
+
+
+class Retriever:
+    """Searches the workspace index; the embedding model loads on the first dense search."""
+
+    def __init__(self, index_root: Path, settings: Settings):
+        self.settings = settings
+        client = chroma_client(index_root / "chroma", settings.chroma_url)
+        self.collection, _ = open_collection(client, model_id(settings))
+        self.lexical = LexicalIndex.load(index_root / "bm25")
+        self._model = None
+
+    @property
+    def empty(self) -> bool:
+        return self.collection.count() == 0
+
+    def search(self, query: str, k: int = 10, filters: Filters = Filters(), mode: str = "hybrid") -> list[Hit]:
+        if filters.kind and filters.kind not in KINDS:
+            raise InputError(f"kind {filters.kind!r}: use one of {', '.join(KINDS)}")
+        if self.empty:
+            raise NotFoundError("the index is empty; run `handoff ingest PATH` first")
+        dense = self.dense(query, k * CANDIDATES, filters) if mode in ("hybrid", "dense") else []
+        lexical = self.bm25(query, k * CANDIDATES, filters) if mode in ("hybrid", "bm25") else []
+        return merge_overlaps(fuse(dense, lexical))[:k]
+
+    def dense(self, query: str, n: int, filters: Filters) -> list[Hit]:
+        if self._model is None:
+            self._model = embedder(self.settings)
+        vector = self._model.get_query_embedding(query)
+        wanted = n * 3 if filters.path_prefix else n
+        result = self.collection.query(query_embeddings=[vector], n_results=min(wanted, self.collection.count()),
+                                       where=filters.where(), include=["documents", "metadatas", "distances"])
+        hits = [Hit(i, t, m, 0.0, dense_similarity=1 - d)
+                for i, t, m, d in zip(result["ids"][0], result["documents"][0], result["metadatas"][0],
+                                      result["distances"][0]) if filters.accepts(m)]
+        return hits[:n]
+
+    def bm25(self, query: str, n: int, filters: Filters) -> list[Hit]:
+        if self.lexical is None or self.lexical.model is None:
+            return []
+        allowed = None
+        if filters != Filters():
+            allowed = np.array([filters.accepts(m) for m in self.lexical.metadata], dtype=bool)
+        found = self.lexical.search(query, n, allowed)
+        if not found:
+            return []
+        ids = [self.lexical.ids[i] for i, _ in found]
+        stored = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        by_id = dict(zip(stored["ids"], zip(stored["documents"], stored["metadatas"])))
+        return [Hit(i, *by_id[i], score) for i, (_, score) in zip(ids, found) if i in by_id]
+
+
+def fuse(dense: list[Hit], lexical: list[Hit]) -> list[Hit]:
+    """Reciprocal rank fusion: 1/(60 + rank) summed over the lists a chunk appears in."""
+    fused: dict[str, Hit] = {}
+    for rank, hit in enumerate(dense, start=1):
+        fused[hit.id] = hit
+        hit.dense_rank, hit.score = rank, 1 / (RRF_K + rank)
+    for rank, hit in enumerate(lexical, start=1):
+        existing = fused.setdefault(hit.id, Hit(hit.id, hit.text, hit.meta, 0.0))
+        existing.lexical_rank = rank
+        existing.score += 1 / (RRF_K + rank)
+    return sorted(fused.values(), key=lambda h: (-h.score, h.id))
+
+
+def merge_overlaps(hits: list[Hit]) -> list[Hit]:
+    """Drop a chunk whose lines overlap a better chunk of the same document."""
+    kept: list[Hit] = []
+    for hit in hits:
+        start, end = hit.lines
+        twin = next((k for k in kept if k.doc_id == hit.doc_id and start <= k.lines[1] and k.lines[0] <= end), None)
+        if twin is None:
+            kept.append(hit)
+        else:
+            twin.merged.append(hit.id)
+    return kept

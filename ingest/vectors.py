@@ -1,0 +1,69 @@
+"""The vector store: one Chroma collection, embedded in the workspace or on a Chroma server.
+
+The collection is created without Chroma's embedding function (it would download a model) and
+records which embedding model built it: opening it with another model empties it so the index
+is rebuilt cleanly rather than mixing vectors of two models. Writes go in batches no larger
+than the server accepts, as upserts, so a run repeated after a crash never duplicates a chunk.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from llama_index.core.schema import BaseNode
+from pydantic import PrivateAttr
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from handoff.core.errors import ExternalError
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+COLLECTION = "handoff"
+
+
+def chroma_client(path: Path, url: str = ""):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if not url:
+        return chromadb.PersistentClient(path=str(path), settings=settings)
+    parsed = urlparse(url)
+    try:
+        return chromadb.HttpClient(host=parsed.hostname, port=parsed.port or 8000, ssl=parsed.scheme == "https",
+                                   settings=settings)
+    except Exception as exc:
+        raise ExternalError(f"cannot reach the Chroma server at {url}: {exc}; start it with `chroma run`") from None
+
+
+def open_collection(client, model_id: str):
+    """The collection for `model_id`; recreated empty when another model built it. Returns (collection, rebuilt)."""
+    metadata = {"hnsw:space": "cosine", "embed_model": model_id}
+    existing = {c.name if hasattr(c, "name") else c for c in client.list_collections()}
+    if COLLECTION in existing:
+        collection = client.get_collection(COLLECTION, embedding_function=None)
+        if (collection.metadata or {}).get("embed_model") == model_id:
+            return collection, False
+        client.delete_collection(COLLECTION)
+    return client.create_collection(COLLECTION, embedding_function=None, metadata=metadata), COLLECTION in existing
+
+
+class BatchedChromaStore(ChromaVectorStore):
+    """ChromaVectorStore that writes within the server's batch limit and replaces existing ids."""
+
+    _max_batch: int = PrivateAttr()
+
+    def __init__(self, collection, max_batch: int, **kwargs: Any):
+        super().__init__(chroma_collection=collection, **kwargs)
+        self._max_batch = max_batch
+
+    def add(self, nodes: list[BaseNode], **add_kwargs: Any) -> list[str]:
+        ids = []
+        for start in range(0, len(nodes), self._max_batch):
+            batch = nodes[start:start + self._max_batch]
+            self._collection.delete(ids=[n.node_id for n in batch])
+            ids += super().add(batch, **add_kwargs)
+        return ids

@@ -1,0 +1,42 @@
+"""Architecture decision records: status, links and who wrote them (from git history)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handoff.core.facts import AdrLinkFact, Facts
+
+from .ownership import check_repo
+
+
+@dataclass
+class DecisionRecord:
+    repo: str
+    path: str
+    number: int | None
+    title: str
+    status: str
+    date: str | None
+    deciders: list[str]
+    format: str
+    links: list[AdrLinkFact]
+    authors: list[str]  # person ids, most deliveries first
+
+
+@dataclass
+class DecisionReport:
+    adrs: list[DecisionRecord]
+
+
+def decision_records(facts: Facts, repo: str | None = None) -> DecisionReport:
+    check_repo(facts, repo)
+    records = []
+    for adr in facts.adrs:
+        if repo and adr.repo != repo:
+            continue
+        history = facts.contributions.get((adr.repo, adr.path), {})
+        authors = sorted(history, key=lambda p: (-history[p].deliveries, not history[p].first_author, p))
+        records.append(DecisionRecord(adr.repo, adr.path, adr.number, adr.title, adr.status, adr.date,
+                                      adr.deciders, adr.format, adr.links, authors))
+    records.sort(key=lambda r: (r.repo, r.number if r.number is not None else 1 << 30, r.path))
+    return DecisionReport(records)
