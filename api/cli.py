@@ -125,6 +125,27 @@ def adrs_command(ctx: typer.Context, repo: RepoOption = None, json: JsonOption =
     out.print(to_json(report)) if json else tables.adrs_table(out, report)
 
 
+@app.command("ask")
+def ask_command(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="A question about the code, its decisions or its history.")],
+    repo: RepoOption = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Only code, doc, adr, ticket or history.")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=50, help="Sources to cite.")] = 8,
+    as_of: AsOfOption = None, json: JsonOption = False,
+):
+    """Answer a handoff question with cited sources and the owners of what is cited."""
+    from handoff.assist.answer import ask, check_question
+    from handoff.assist.retrieval import Filters, Retriever
+
+    ws = workspace(ctx)
+    question = check_question(question)
+    retriever = Retriever(ws.home / "index", ws.settings)
+    answer = ask(question, retriever, load_facts(ws.store, ws.settings), as_of_date(as_of),
+                 ws.settings.horizon_days, k, Filters(repo=repo, kind=kind))
+    out.print(to_json(answer)) if json else tables.answer_text(out, answer)
+
+
 @app.command("people")
 def people_command(ctx: typer.Context, as_of: AsOfOption = None, json: JsonOption = False):
     """Everyone: identities, kind, vendor, team, status and commits; suggests merges."""

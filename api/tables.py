@@ -151,3 +151,31 @@ def adrs_table(console: Console, report) -> None:
 
 def _counts(counter) -> str:
     return ", ".join(f"{n} {reason}" for reason, n in counter.most_common())
+
+
+def answer_text(console: Console, answer) -> None:
+    """The answer, then the numbered sources as path:start-end, then the owners with status."""
+    console.print(answer.answer, highlight=False, markup=False)
+    if answer.notice:
+        console.print(f"[yellow]{answer.notice}[/]", highlight=False)
+    if answer.citations:
+        console.print("\n[bold]Sources[/]")
+        for c in answer.citations:
+            where = c.key if c.kind == "ticket" else f"{c.path}:{c.start_line}-{c.end_line}"
+            title = f"  {c.title}" if c.title and c.kind != "ticket" else (f"  {c.title}" if c.title else "")
+            console.print(f"  [{c.n}] {where}  ({c.kind}){title}", highlight=False, markup=False)
+    if answer.owners:
+        console.print("\n[bold]Owners[/]")
+        for f in answer.owners:
+            held = ", ".join(f"{p.name} ({status(p.status)}, {pct(p.share)})" for p in f.people)
+            line = f"  {f.path}: {held}"
+            if f.also_knows:
+                line += "; also knows it: " + ", ".join(p.name for p in f.also_knows)
+            console.print(line, highlight=False)
+    related = answer.related
+    if related.adrs or related.tickets:
+        console.print("\n[bold]Related[/]")
+        for a in related.adrs:
+            console.print(f"  ADR {a['path']}: {a['title']} ({a['status']})", highlight=False, markup=False)
+        for t in related.tickets:
+            console.print(f"  {t['key']}: {t['title']} ({t['state']})", highlight=False, markup=False)

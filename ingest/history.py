@@ -39,7 +39,7 @@ class Commit:
 def read_commits(repo: GitRepo, since: str | None = None) -> Iterator[Commit]:
     """Commits reachable from HEAD (after `since`, when given), oldest first."""
     revs = f"{since}..HEAD" if since else "HEAD"
-    args = ["log", "-z", "--date-order", "--reverse", "-M", "--raw", "--numstat", "--no-abbrev",
+    args = ["log", "-z", "--date-order", "--reverse", "-M", "-l0", "--raw", "--numstat", "--no-abbrev",
             "--no-color", "--no-ext-diff", "--no-textconv", f"--format={LOG_FORMAT}", revs, "--"]
     return parse_log(repo.stream(*args))
 

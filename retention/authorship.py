@@ -2,16 +2,22 @@
 
     DOA = 3.293 + 1.098 * FA + 0.164 * DL - 0.321 * ln(1 + AC)
 
-FA is 1 for the file's creator (renames followed), DL the person's deliveries (commits to the
-file), AC the deliveries of everyone else. A person is an author of a file when their DOA,
-normalised by the file's highest, is above 0.75 and the absolute DOA is at least 3.293.
+FA is 1 for anyone who created the file under any of its paths, DL the person's deliveries
+(commits that modified or renamed it), AC the deliveries of everyone else, bots included; ingest
+counts them as the tool of Avelino et al. does. A person is an author of a file when their DOA,
+normalised by the file's highest, is above 0.75 and either the DOA is at least 3.293 or they
+created the file: the tool's rule, under which a creator stays an author of a busy file as long
+as nobody else dominates it.
+
+Bots are never authors (a Handoff rule, lifted with `include_bots`): they are set aside before
+normalising, so a file that a bot changes most still names the people who know it.
 """
 
 from __future__ import annotations
 
 import math
 
-from handoff.core.facts import Facts
+from handoff.core.facts import Contribution, Facts
 
 NORMALISED_MIN = 0.75
 ABSOLUTE_MIN = 3.293
@@ -22,7 +28,7 @@ def doa(first_author: bool, deliveries: int, others: int) -> float:
 
 
 def file_doas(facts: Facts, repo: str, path: str, include_bots: bool = False) -> dict[str, float]:
-    """Person -> DOA for everyone who delivered to the file (bots only when asked)."""
+    """Person -> DOA for everyone who changed the file (bots only when asked)."""
     contributions = facts.contributions.get((repo, path), {})
     total = sum(c.deliveries for c in contributions.values())
     return {
@@ -32,14 +38,28 @@ def file_doas(facts: Facts, repo: str, path: str, include_bots: bool = False) ->
     }
 
 
-def authors(doas: dict[str, float]) -> set[str]:
-    if not doas:
+def authors(doas: dict[str, float], creators: set[str]) -> set[str]:
+    top = max(doas.values(), default=0.0)
+    if top <= 0:
         return set()
-    top = max(doas.values())
-    return {p for p, v in doas.items() if v >= ABSOLUTE_MIN and top > 0 and v / top > NORMALISED_MIN}
+    return {p for p, v in doas.items() if v / top > NORMALISED_MIN and (v >= ABSOLUTE_MIN or p in creators)}
 
 
-def file_authors(facts: Facts, repo: str | None = None) -> dict[tuple[str, str], set[str]]:
-    """(repo, path) -> authors, for every file counted in ownership at HEAD."""
-    return {(f.repo, f.path): authors(file_doas(facts, f.repo, f.path))
-            for f in facts.files if repo is None or f.repo == repo}
+def file_authors(facts: Facts, repo: str | None = None,
+                 include_bots: bool = False) -> dict[tuple[str, str], set[str]]:
+    """(repo, path) -> authors, for every file counted in ownership at HEAD that has a history.
+
+    A file without one (brought in by a merge commit alone) is left out rather than counted as
+    orphaned, as the tool leaves out files it finds no commit for.
+    """
+    result = {}
+    for f in facts.files:
+        contributions = facts.contributions.get((f.repo, f.path))
+        if contributions and (repo is None or f.repo == repo):
+            doas = file_doas(facts, f.repo, f.path, include_bots)
+            result[(f.repo, f.path)] = authors(doas, creators(contributions))
+    return result
+
+
+def creators(contributions: dict[str, Contribution]) -> set[str]:
+    return {person for person, c in contributions.items() if c.first_author}

@@ -37,7 +37,7 @@ def ingested(cli, repo, tmp_path):
     repo.commit("alice", {"pay/pay.py": numbered("p", 9) + "a\n"})
     cli("init")
     cli("roster", "load", roster)
-    cli("ingest", repo.path, "--name", "shop")
+    cli("ingest", repo.path, "--name", "shop", "--facts-only")
     return cli
 
 
@@ -54,8 +54,9 @@ def test_json_contracts(ingested):
          "share": 0.1}]}]
     assert owned["excluded"] == [{"repo": "shop", "path": "vendor/x.js", "reason": "vendored"}]
     tf = json.loads(ingested("truck-factor", "--json").stdout)
-    assert tf["repos"][0]["repo"] == "shop" and tf["repos"][0]["truck_factor"] == 1
-    assert tf["repos"][0]["removed"][0]["person"] == "bob" and tf["repos"][0]["folders"][0]["path"] == "pay"
+    assert tf["repos"][0]["repo"] == "shop" and tf["repos"][0]["truck_factor"] == 2  # creator and modifier
+    assert [r["person"] for r in tf["repos"][0]["removed"]] == ["alice", "bob"]
+    assert tf["repos"][0]["folders"][0]["path"] == "pay"
     risk = json.loads(ingested("risk", "--json", "--as-of", "2025-06-01").stdout)
     assert (risk["as_of"], risk["threshold"], risk["horizon_days"]) == ("2025-06-01", 0.5, 90)
     [f] = risk["files"]

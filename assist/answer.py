@@ -1,0 +1,179 @@
+"""Answers to handoff questions: cited evidence, the owners of what is cited, related decisions.
+
+The extractive answer needs no model: it quotes the most relevant sentences of the best
+ADRs, docs, tickets and history notes, and names the best code chunks by symbol and lines,
+every statement carrying its source number. When even the best evidence is weak it says so
+instead of guessing. The LLM mode (see `llm.py`) writes from the same citations.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from handoff.core.errors import InputError
+from handoff.core.facts import Facts
+from handoff.retention.ownership import OwnerFactory
+from handoff.retention.successors import Successors
+
+from .evidence import Citation, best_sentences, citations, relevance
+from .retrieval import Filters, Hit, Retriever
+
+MAX_QUESTION = 2000
+PROSE = ("adr", "doc", "ticket", "history")
+
+
+@dataclass
+class OwnerShare:
+    person: str
+    name: str
+    kind: str
+    status: str
+    share: float
+
+
+@dataclass
+class CitedFile:
+    repo: str
+    path: str
+    people: list[OwnerShare]
+    also_knows: list[OwnerShare] = field(default_factory=list)
+
+
+@dataclass
+class Related:
+    adrs: list[dict] = field(default_factory=list)
+    tickets: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Answer:
+    question: str
+    mode: str
+    answer: str
+    citations: list[Citation]
+    owners: list[CitedFile]
+    related: Related
+    weak: bool = False
+    notice: str | None = None
+
+
+def check_question(question: str) -> str:
+    question = " ".join(question.split())
+    if not question:
+        raise InputError("the question is empty; ask something, e.g. handoff ask \"how are refunds computed?\"")
+    if len(question) > MAX_QUESTION:
+        raise InputError(f"the question is {len(question):,} characters; keep it under {MAX_QUESTION:,}")
+    return question
+
+
+def ask(question: str, retriever: Retriever, facts: Facts, as_of: date, horizon_days: int, k: int = 8,
+        filters: Filters = Filters(), min_similarity: float = 0.3) -> Answer:
+    """The extractive answer; `min_similarity` is the calibrated floor below which evidence is weak."""
+    question = check_question(question)
+    if filters.repo and filters.repo not in facts.repos:
+        known = ", ".join(facts.repos) or "none ingested yet"
+        raise InputError(f"--repo {filters.repo!r}: not ingested; known: {known}")
+    hits = retriever.search(question, k, filters)
+    cited = citations(hits)
+    weak = is_weak(question, hits, min_similarity)
+    text = weak_answer(cited) if weak else extractive_answer(question, hits, cited)
+    return Answer(question, "extractive", text, cited, owners_of(cited, facts, as_of, horizon_days),
+                  related_to(cited, facts), weak)
+
+
+def is_weak(question: str, hits: list[Hit], min_similarity: float) -> bool:
+    if not hits:
+        return True
+    top = max(h.dense_similarity for h in hits)
+    overlap = max(relevance(question, h.text + " " + h.meta.get("path", "")) for h in hits)
+    return top < min_similarity and overlap < 0.5
+
+
+def weak_answer(cited: list[Citation]) -> str:
+    if not cited:
+        return "Nothing in the index matches this question."
+    closest = ", ".join(f"{_where(c)} [{c.n}]" for c in cited[:3])
+    return ("The index holds no clear answer to this question; the closest sources are " + closest +
+            ". Rephrase with a file, function or ticket name, or ask the owners below.")
+
+
+def extractive_answer(question: str, hits: list[Hit], cited: list[Citation]) -> str:
+    lines = []
+    for hit, citation in zip(hits, cited):
+        kind = citation.kind
+        if kind in PROSE:
+            sentences = best_sentences(question, hit.text, limit=2 if kind in ("adr", "doc") else 1)
+            if sentences:
+                lines.append(f"- {_label(citation)}: " + " ".join(sentences) + f" [{citation.n}]")
+        elif kind == "code":
+            lines.append(f"- Code: {_where(citation)}" + (f" (`{citation.symbol}`)" if citation.symbol else "") +
+                         _first_comment(hit.text) + f" [{citation.n}]")
+        if len(lines) == 6:
+            break
+    return "\n".join(lines) or weak_answer(cited)
+
+
+def owners_of(cited: list[Citation], facts: Facts, as_of: date, horizon_days: int) -> list[CitedFile]:
+    """Who holds each cited file, with status, and who else knows it (successors)."""
+    files = {(f.repo, f.path): f for f in facts.files}
+    factory = OwnerFactory(facts, as_of, horizon_days)
+    successors = Successors(facts, as_of, horizon_days)
+    result, seen = [], set()
+    for c in cited:
+        key = (c.repo, c.path)
+        if key in seen or key not in files:
+            continue
+        seen.add(key)
+        owned = files[key]
+        people = [OwnerShare(o.person, o.name, o.kind, o.status, o.share)
+                  for o in factory.rank(owned.owners, owned.lines)[:3]]
+        holders = {p.person for p in people}
+        others = [OwnerShare(s.person, s.name, facts.people[s.person].kind, "active", s.share)
+                  for s in successors.for_file(owned) if s.person not in holders]
+        result.append(CitedFile(c.repo, c.path, people, others))
+    return result
+
+
+def related_to(cited: list[Citation], facts: Facts) -> Related:
+    """ADRs and tickets linked to the cited files through commits, plus those cited directly."""
+    paths = {(c.repo, c.path) for c in cited if c.kind in ("code", "doc", "history")}
+    keys: Counter = Counter(c.key for c in cited if c.kind == "ticket" and c.key)
+    adr_paths = {(c.repo, c.path) for c in cited if c.kind == "adr"}
+    for (repo, sha), changed in facts.changes.items():
+        if any((repo, p) in paths for p in changed):
+            keys.update(facts.commit_tickets.get((repo, sha), []))
+            adr_paths.update((repo, p) for p in changed if any(a.repo == repo and a.path == p for a in facts.adrs))
+    tickets = [facts.tickets[k] for k, _ in keys.most_common() if k in facts.tickets][:8]
+    adrs = [a for a in facts.adrs if (a.repo, a.path) in adr_paths]
+    return Related(
+        adrs=[{"repo": a.repo, "path": a.path, "number": a.number, "title": a.title, "status": a.status}
+              for a in adrs],
+        tickets=[{"key": t.key, "title": t.title, "state": t.state, "url": t.url} for t in tickets],
+    )
+
+
+def _label(c: Citation) -> str:
+    if c.kind == "adr":
+        return f"Decision \"{c.title}\"" if c.title else "Decision"
+    if c.kind == "ticket":
+        return f"Ticket {c.key}"
+    if c.kind == "history":
+        return f"History of {c.path}"
+    return f"{c.path}" + (f" ({c.symbol})" if c.symbol else "")
+
+
+def _where(c: Citation) -> str:
+    if c.kind == "ticket":
+        return c.key or c.path
+    return f"{c.path}:{c.start_line}-{c.end_line}"
+
+
+def _first_comment(code: str) -> str:
+    """The first docstring or comment line of a chunk: what the code says it does."""
+    for line in code.splitlines():
+        stripped = line.strip().strip('"').strip("'").lstrip("#/* ").strip()
+        if (line.strip().startswith(('"""', "'''", "#", "//", "/*", "*")) and len(stripped) > 15):
+            return f": {stripped}"
+    return ""
