@@ -65,6 +65,11 @@ def workspace(ctx: typer.Context) -> Workspace:
     return ws
 
 
+def print_json(record) -> None:
+    """JSON straight to stdout: never through rich, whose markup would eat `[bot]` in names."""
+    typer.echo(to_json(record))
+
+
 def as_of_date(value: str | None) -> date:
     if value is None:
         return date.today()
@@ -122,7 +127,7 @@ def adrs_command(ctx: typer.Context, repo: RepoOption = None, json: JsonOption =
     """Architecture decision records found in the repositories, with status and links."""
     ws = workspace(ctx)
     report = decision_records(load_facts(ws.store, ws.settings), repo)
-    out.print(to_json(report)) if json else tables.adrs_table(out, report)
+    print_json(report) if json else tables.adrs_table(out, report)
 
 
 @app.command("ask")
@@ -143,7 +148,7 @@ def ask_command(
     retriever = Retriever(ws.home / "index", ws.settings)
     answer = ask(question, retriever, load_facts(ws.store, ws.settings), as_of_date(as_of),
                  ws.settings.horizon_days, k, Filters(repo=repo, kind=kind))
-    out.print(to_json(answer)) if json else tables.answer_text(out, answer)
+    print_json(answer) if json else tables.answer_text(out, answer)
 
 
 @app.command("people")
@@ -151,7 +156,7 @@ def people_command(ctx: typer.Context, as_of: AsOfOption = None, json: JsonOptio
     """Everyone: identities, kind, vendor, team, status and commits; suggests merges."""
     ws = workspace(ctx)
     report = people(load_facts(ws.store, ws.settings), as_of_date(as_of), ws.settings.horizon_days)
-    out.print(to_json(report)) if json else tables.people_table(out, report)
+    print_json(report) if json else tables.people_table(out, report)
 
 
 @app.command("ownership")
@@ -163,7 +168,7 @@ def ownership_command(
     """Who owns the lines surviving at HEAD, per file and folder."""
     ws = workspace(ctx)
     report = ownership(load_facts(ws.store, ws.settings), as_of_date(as_of), ws.settings.horizon_days, repo, path)
-    out.print(to_json(report)) if json else tables.ownership_table(out, report, path, limit)
+    print_json(report) if json else tables.ownership_table(out, report, path, limit)
 
 
 @app.command("truck-factor")
@@ -171,7 +176,7 @@ def truck_factor_command(ctx: typer.Context, repo: RepoOption = None, json: Json
     """How many authors would have to leave before most files have none."""
     ws = workspace(ctx)
     report = truck_factor(load_facts(ws.store, ws.settings), repo)
-    out.print(to_json(report)) if json else tables.truck_factor_table(out, report)
+    print_json(report) if json else tables.truck_factor_table(out, report)
 
 
 @app.command("risk")
@@ -186,7 +191,7 @@ def risk_command(
     s = ws.settings
     report = risk(load_facts(ws.store, s), as_of_date(as_of), s.risk_threshold if threshold is None else threshold,
                   s.horizon_days if horizon_days is None else horizon_days, s.critical_share, repo)
-    out.print(to_json(report)) if json else tables.risk_table(out, report, limit)
+    print_json(report) if json else tables.risk_table(out, report, limit)
 
 
 def _change_line(change) -> str:

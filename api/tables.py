@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import PurePosixPath
 
 from rich.console import Console
+from rich.markup import escape as esc
 from rich.table import Table
 
 from handoff.retention.ownership import OwnershipReport
@@ -31,12 +32,12 @@ def people_table(console: Console, report: PeopleReport) -> None:
     table.add_column("Commits", justify="right", footer=str(sum(r.commits for r in report.people)))
     table.add_column("Lines", justify="right", footer=str(sum(r.lines for r in report.people)))
     for r in report.people:
-        table.add_row(r.person, r.name, r.kind, r.vendor or "", r.team or "", status(r.status),
+        table.add_row(esc(r.person), esc(r.name), r.kind, esc(r.vendor or ""), esc(r.team or ""), status(r.status),
                       str(r.end or ""), str(r.commits), str(r.lines))
     table.columns[0].footer = f"{len(report.people)} people"
     console.print(table)
     for s in report.merge_suggestions:
-        console.print(f"[yellow]merge?[/] {s.name}: {', '.join(s.people)} ({s.reason}; add a .mailmap line "
+        console.print(f"[yellow]merge?[/] {esc(s.name)}: {esc(', '.join(s.people))} ({s.reason}; add a .mailmap line "
                       f"or list every email in the roster)", highlight=False)
 
 
@@ -48,7 +49,7 @@ def ownership_table(console: Console, report: OwnershipReport, prefix: str | Non
         for column in ("Repo", "Folder", "Files", "Lines", "Top owners"):
             table.add_column(column, justify="right" if column in ("Files", "Lines") else "left")
         for f in sorted(folders, key=lambda f: -f.lines)[: limit or None]:
-            table.add_row(f.repo, f.path + "/", str(f.files), str(f.lines), _owners(f.owners))
+            table.add_row(esc(f.repo), esc(f.path) + "/", str(f.files), str(f.lines), _owners(f.owners))
         console.print(table)
     files = sorted(report.files, key=lambda f: (-f.lines, f.repo, f.path))
     table = Table(title="Files", show_footer=True)
@@ -57,7 +58,7 @@ def ownership_table(console: Console, report: OwnershipReport, prefix: str | Non
     table.add_column("Lines", justify="right", footer=str(sum(f.lines for f in files)))
     table.add_column("Top owners")
     for f in files[: limit or None]:
-        table.add_row(f.repo, f.path, str(f.lines), _owners(f.owners))
+        table.add_row(esc(f.repo), esc(f.path), str(f.lines), _owners(f.owners))
     console.print(table)
     if limit and len(files) > limit:
         console.print(f"[dim]{len(files) - limit} more files; --limit 0 shows all, --json gives everything[/]")
@@ -71,10 +72,11 @@ def truck_factor_table(console: Console, report: TruckFactorReport) -> None:
     for column in ("Repo / folder", "Files", "Truck factor", "Rests on"):
         table.add_column(column, justify="right" if column in ("Files", "Truck factor") else "left")
     for r in report.repos:
-        table.add_row(f"[bold]{r.repo}[/]", str(r.files), f"[bold]{r.truck_factor}[/]",
-                      ", ".join(f"{x.name} ({x.files} files)" for x in r.removed))
+        table.add_row(f"[bold]{esc(r.repo)}[/]", str(r.files), f"[bold]{r.truck_factor}[/]",
+                      ", ".join(f"{esc(x.name)} ({x.files} files)" for x in r.removed))
         for f in sorted(r.folders, key=lambda f: (f.truck_factor, -f.files)):
-            table.add_row(f"  {f.path}/", str(f.files), str(f.truck_factor), ", ".join(x.name for x in f.removed))
+            table.add_row(f"  {esc(f.path)}/", str(f.files), str(f.truck_factor),
+                          ", ".join(esc(x.name) for x in f.removed))
     console.print(table)
 
 
@@ -92,9 +94,9 @@ def risk_table(console: Console, report: RiskReport, limit: int) -> None:
     table.add_column("Successors")
     for f in files[: limit or None]:
         level = "[bold red]critical[/]" if f.level == "critical" else "[yellow]high[/]"
-        held = ", ".join(f"{h.name} {status(h.status)} {pct(h.share)}" for h in f.holders)
-        successors = ", ".join(f"{s.name} {pct(s.share)}" for s in f.successors) or "[red]nobody active[/]"
-        table.add_row(level, f.repo, f.path, str(f.lines), f"{f.at_risk_lines} ({pct(f.at_risk_share)})", held,
+        held = ", ".join(f"{esc(h.name)} {status(h.status)} {pct(h.share)}" for h in f.holders)
+        successors = ", ".join(f"{esc(s.name)} {pct(s.share)}" for s in f.successors) or "[red]nobody active[/]"
+        table.add_row(level, esc(f.repo), esc(f.path), str(f.lines), f"{f.at_risk_lines} ({pct(f.at_risk_share)})", held,
                       successors)
     console.print(table)
     if limit and len(files) > limit:
@@ -102,7 +104,7 @@ def risk_table(console: Console, report: RiskReport, limit: int) -> None:
 
 
 def _owners(owners) -> str:
-    return ", ".join(f"{o.name} {status(o.status)} {pct(o.share)}" for o in owners[:3])
+    return ", ".join(f"{esc(o.name)} {status(o.status)} {pct(o.share)}" for o in owners[:3])
 
 
 def ingest_summary(console: Console, report) -> None:
@@ -111,7 +113,7 @@ def ingest_summary(console: Console, report) -> None:
         parts = []
         if s.facts:
             f = s.facts
-            parts.append(f"{f.commits_new} new commits, {f.files} files / {f.lines} lines owned "
+            parts.append(f"{f.commits_new} new commits, {f.files} files / {f.lines} lines blamed "
                          f"({f.blamed} blamed, {f.reused} unchanged)")
             if f.excluded:
                 parts.append("left out of ownership: " + _counts(f.excluded))
@@ -130,9 +132,9 @@ def ingest_summary(console: Console, report) -> None:
         seconds = {**(s.facts.seconds if s.facts else {}), **(s.index.seconds if s.index else {})}
         if seconds:
             parts.append(", ".join(f"{stage} {t:.1f}s" for stage, t in seconds.items()))
-        console.print(f"[bold]{s.source}[/]: " + "; ".join(parts), highlight=False)
+        console.print(f"[bold]{esc(s.source)}[/]: " + esc("; ".join(parts)), highlight=False)
         for problem in s.problems:
-            console.print(f"  [yellow]skipped[/] {problem}", highlight=False)
+            console.print(f"  [yellow]skipped[/] {esc(str(problem))}", highlight=False)
     if report.lexical_rebuilt:
         console.print("BM25 index rebuilt", highlight=False)
     console.print(f"done in {report.seconds:.1f}s", highlight=False)
@@ -144,8 +146,8 @@ def adrs_table(console: Console, report) -> None:
         table.add_column(column)
     for a in report.adrs:
         links = ", ".join(f"{link.kind.replace('_', ' ')} {link.target}" for link in a.links)
-        table.add_row(a.repo, "" if a.number is None else str(a.number), a.title, a.status, a.date or "", links,
-                      ", ".join(a.authors[:3]))
+        table.add_row(esc(a.repo), "" if a.number is None else str(a.number), esc(a.title), esc(a.status),
+                      a.date or "", esc(links), esc(", ".join(a.authors[:3])))
     console.print(table)
 
 
@@ -167,10 +169,10 @@ def answer_text(console: Console, answer) -> None:
     if answer.owners:
         console.print("\n[bold]Owners[/]")
         for f in answer.owners:
-            held = ", ".join(f"{p.name} ({status(p.status)}, {pct(p.share)})" for p in f.people)
-            line = f"  {f.path}: {held}"
+            held = ", ".join(f"{esc(p.name)} ({status(p.status)}, {pct(p.share)})" for p in f.people)
+            line = f"  {esc(f.path)}: {held}"
             if f.also_knows:
-                line += "; also knows it: " + ", ".join(p.name for p in f.also_knows)
+                line += "; also knows it: " + ", ".join(esc(p.name) for p in f.also_knows)
             console.print(line, highlight=False)
     related = answer.related
     if related.adrs or related.tickets:

@@ -120,3 +120,13 @@ def typer_group() -> click.Group:
     import typer.main
 
     return typer.main.get_command(app)
+
+
+def test_bot_names_keep_their_brackets(cli, repo):
+    repo.commit("alice", {"req.txt": "a==1\n"})
+    repo.commit("bot", {"req.txt": "a==2\n"})
+    cli("init")
+    cli("ingest", repo.path, "--facts-only")
+    people = json.loads(cli("people", "--json").stdout)["people"]
+    assert "dependabot[bot]" in {p["name"] for p in people}
+    assert "dependabot[bot]" in cli("people").stdout
