@@ -295,3 +295,15 @@ def test_a_csv_row_shorter_than_its_header_is_still_read(tmp_path):
     tickets, problems = read_tickets(path)
     assert [(t.key, t.title, t.state, t.created) for t in tickets] == [("ENG-1", "Short row", "open", None)]
     assert problems == []
+
+
+def test_linear_javascript_dates(tmp_path):
+    export = tmp_path / "linear.csv"
+    export.write_text("ID,Title,Description,Status,Creator,Assignee,Labels,Created,Updated,Completed,Canceled\n"
+                      "ENG-7,Fix rounding,Body,Done,Ana,Ben,bug,"
+                      "Mon Sep 15 2025 17:00:00 GMT+0200 (Central European Summer Time),,"
+                      "Tue Sep 16 2025 09:30:00 GMT+0000 (Coordinated Universal Time),\n")
+    [ticket], problems = read_tickets(export)
+    assert problems == []
+    assert ticket.created.isoformat() == "2025-09-15T17:00:00+02:00"
+    assert ticket.resolved.isoformat() == "2025-09-16T09:30:00+00:00" and ticket.state == "closed"

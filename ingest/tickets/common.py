@@ -58,15 +58,29 @@ def clean(value: object) -> str:
 
 
 def iso_datetime(value: object, field: str, tz: tzinfo) -> datetime | None:
-    """An ISO 8601 timestamp (GitHub, Jira, Linear); one without an offset is read in `tz`."""
+    """An ISO 8601 timestamp (GitHub, Jira, Linear), or JavaScript's `Date.toString()` form that
+    Linear's CSV export writes (`Mon Sep 15 2025 17:00:00 GMT+0000 (Coordinated Universal Time)`);
+    one without an offset is read in `tz`."""
     text = clean(value)
     if not text:
         return None
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise RecordError(f"{field}: {text!r} is not an ISO 8601 date") from None
+        parsed = _javascript_date(text)
+        if parsed is None:
+            raise RecordError(f"{field}: {text!r} is not an ISO 8601 date") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def _javascript_date(text: str) -> datetime | None:
+    match = JS_DATE.match(text)
+    if match is None:
+        return None
+    return datetime.strptime(f"{match['date']} {match['offset']}", "%b %d %Y %H:%M:%S %z")
+
+
+JS_DATE = re.compile(r"^[A-Z][a-z]{2} (?P<date>[A-Z][a-z]{2} \d{1,2} \d{4} \d{2}:\d{2}:\d{2}) GMT(?P<offset>[+-]\d{4})")
 
 
 def jira_datetime(value: object, field: str, tz: tzinfo) -> datetime | None:
