@@ -151,6 +151,22 @@ def ask_command(
     print_json(answer) if json else tables.answer_text(out, answer)
 
 
+@app.command("eval")
+def eval_command(
+    ctx: typer.Context,
+    questions: Annotated[Path, typer.Argument(help='JSON lines: {"q": "...", "expect": ["path or ticket key", ...]}.')],
+    k: Annotated[int, typer.Option("--k", min=1, max=50, help="Rank up to which a source counts as found.")] = 5,
+    repo: RepoOption = None, json: JsonOption = False,
+):
+    """Measure retrieval on your own questions: recall@1/5/10, MRR and the questions missed."""
+    from handoff.assist.evaluate import evaluate, read_questions
+    from handoff.assist.retrieval import Filters, Retriever
+
+    ws = workspace(ctx)
+    report = evaluate(Retriever(ws.home / "index", ws.settings), read_questions(questions), k, filters=Filters(repo=repo))
+    print_json(report) if json else tables.eval_table(out, report, k)
+
+
 @app.command("people")
 def people_command(ctx: typer.Context, as_of: AsOfOption = None, json: JsonOption = False):
     """Everyone: identities, kind, vendor, team, status and commits; suggests merges."""

@@ -181,3 +181,13 @@ def answer_text(console: Console, answer) -> None:
             console.print(f"  ADR {a['path']}: {a['title']} ({a['status']})", highlight=False, markup=False)
         for t in related.tickets:
             console.print(f"  {t['key']}: {t['title']} ({t['state']})", highlight=False, markup=False)
+
+
+def eval_table(console: Console, report, k: int) -> None:
+    recall = "  ".join(f"recall{c} {v:.2f}" for c, v in report.recall.items())
+    console.print(f"{report.questions} questions ({report.mode}): {recall}  MRR@{k} {report.mrr:.2f}", highlight=False)
+    if report.missed:
+        console.print(f"\n[bold]Missed within {k}[/]")
+        for m in report.missed:
+            console.print(f"  {esc(m.q)}\n    expected {esc(', '.join(m.expect))}; got {esc(', '.join(m.got))}",
+                          highlight=False)

@@ -104,7 +104,8 @@ def extractive_answer(question: str, hits: list[Hit], cited: list[Citation]) -> 
     for hit, citation in zip(hits, cited):
         kind = citation.kind
         if kind in PROSE:
-            sentences = best_sentences(question, hit.text, limit=2 if kind in ("adr", "doc") else 1)
+            text = hit.text.removeprefix(f"Change history of {citation.path}\n")
+            sentences = best_sentences(question, text, limit=2 if kind in ("adr", "doc") else 1)
             if sentences:
                 lines.append(f"- {_label(citation)}: " + " ".join(sentences) + f" [{citation.n}]")
         elif kind == "code":

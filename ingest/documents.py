@@ -61,12 +61,12 @@ def history_version(entries: list[HistoryEntry]) -> str:
 
 
 def ticket_document(ticket: Ticket, repo: str = "") -> Document:
-    lines = [f"{ticket.key}: {ticket.title}", f"Status: {ticket.status or ticket.state}"]
+    facts = [f"Status: {ticket.status or ticket.state}."]
     if ticket.type:
-        lines.append(f"Type: {ticket.type}")
+        facts.append(f"Type: {ticket.type}.")
     if ticket.labels:
-        lines.append(f"Labels: {', '.join(ticket.labels)}")
-    lines += ["", ticket.body.strip()]
+        facts.append(f"Labels: {', '.join(ticket.labels)}.")
+    lines = [f"{ticket.key}: {ticket.title}", "", " ".join(facts), "", ticket.body.strip()]
     for comment in ticket.comments:
         who = comment.author.name or comment.author.email or "someone"
         when = comment.created.date().isoformat() if comment.created else ""
