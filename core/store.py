@@ -72,6 +72,25 @@ MIGRATIONS: list[list[str]] = [
             repo TEXT NOT NULL, sha TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (repo, sha, key))""",
         "CREATE INDEX commit_tickets_by_key ON commit_tickets (key)",
     ],
+    [
+        """CREATE TABLE checklists (
+            person TEXT PRIMARY KEY, as_of TEXT NOT NULL, end_date TEXT, fingerprint TEXT NOT NULL,
+            content TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+        """CREATE TABLE blame_history (
+            repo TEXT NOT NULL, path TEXT NOT NULL, blob TEXT NOT NULL, options TEXT NOT NULL, email TEXT NOT NULL,
+            name TEXT NOT NULL, lines INTEGER NOT NULL, PRIMARY KEY (repo, path, blob, options, email))""",
+        """CREATE TABLE ownership_samples (
+            repo TEXT NOT NULL, sha TEXT NOT NULL, sampled_at TEXT NOT NULL, folder TEXT NOT NULL,
+            email TEXT NOT NULL, name TEXT NOT NULL, lines INTEGER NOT NULL,
+            PRIMARY KEY (repo, sha, folder, email))""",
+        """CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY, role TEXT NOT NULL, hash TEXT NOT NULL, created_at TEXT NOT NULL,
+            revoked_at TEXT)""",
+        """CREATE TABLE jobs (
+            id TEXT PRIMARY KEY, kind TEXT NOT NULL, state TEXT NOT NULL, stage TEXT, done INTEGER NOT NULL DEFAULT 0,
+            total INTEGER, request TEXT NOT NULL, result TEXT, errors TEXT NOT NULL DEFAULT '[]',
+            cancel_requested INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -7,7 +7,7 @@ import click
 import pytest
 from typer.testing import CliRunner
 
-from handoff.api.cli import app
+from handoff.api.main import app
 
 from .gitbuilder import numbered
 

@@ -1,0 +1,9 @@
+"""The `handoff` console script: the CLI app with every command module registered.
+
+Each area keeps its commands in its own module (`cli.py` for ingest, people and retention;
+others for offboarding, reports and the server), all on the one `app` defined in `cli.py`.
+"""
+
+from .cli import app
+
+__all__ = ["app"]
