@@ -137,6 +137,7 @@ def ask_command(
     repo: RepoOption = None,
     kind: Annotated[Optional[str], typer.Option("--kind", help="Only code, doc, adr, ticket or history.")] = None,
     k: Annotated[int, typer.Option("--k", min=1, max=50, help="Sources to cite.")] = 8,
+    llm: Annotated[bool, typer.Option("--llm", help="Have the configured model write the answer from the sources.")] = False,
     as_of: AsOfOption = None, json: JsonOption = False,
 ):
     """Answer a handoff question with cited sources and the owners of what is cited."""
@@ -146,8 +147,8 @@ def ask_command(
     ws = workspace(ctx)
     question = check_question(question)
     retriever = Retriever(ws.home / "index", ws.settings)
-    answer = ask(question, retriever, load_facts(ws.store, ws.settings), as_of_date(as_of),
-                 ws.settings.horizon_days, k, Filters(repo=repo, kind=kind))
+    answer = ask(question, retriever, load_facts(ws.store, ws.settings), as_of_date(as_of), ws.settings, k,
+                 Filters(repo=repo, kind=kind), llm=llm or ws.settings.answer_mode == "llm")
     print_json(answer) if json else tables.answer_text(out, answer)
 
 

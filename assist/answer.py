@@ -8,19 +8,23 @@ instead of guessing. The LLM mode (see `llm.py`) writes from the same citations.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 from handoff.core.errors import InputError
 from handoff.core.facts import Facts
+from handoff.core.settings import Settings
 from handoff.retention.ownership import OwnerFactory
 from handoff.retention.successors import Successors
 
 from .evidence import Citation, best_sentences, citations, relevance
+from .llm import LlmUnavailable, cited_completion
 from .retrieval import Filters, Hit, Retriever
 
 MAX_QUESTION = 2000
+DEFINITION = re.compile(r"^\s*(?:export\s+)?(?:async\s+)?(?:def|class|function|func|interface)\s+([A-Za-z_]\w*)", re.M)
 PROSE = ("adr", "doc", "ticket", "history")
 
 
@@ -68,19 +72,26 @@ def check_question(question: str) -> str:
     return question
 
 
-def ask(question: str, retriever: Retriever, facts: Facts, as_of: date, horizon_days: int, k: int = 8,
-        filters: Filters = Filters(), min_similarity: float = 0.3) -> Answer:
-    """The extractive answer; `min_similarity` is the calibrated floor below which evidence is weak."""
+def ask(question: str, retriever: Retriever, facts: Facts, as_of: date, settings: Settings, k: int = 8,
+        filters: Filters = Filters(), llm: bool = False) -> Answer:
+    """An answer from the best evidence: extractive, or written by the model when `llm` and it can."""
     question = check_question(question)
     if filters.repo and filters.repo not in facts.repos:
         known = ", ".join(facts.repos) or "none ingested yet"
-        raise InputError(f"--repo {filters.repo!r}: not ingested; known: {known}")
+        raise InputError(f"repo {filters.repo!r}: not ingested; known: {known}")
     hits = retriever.search(question, k, filters)
     cited = citations(hits)
-    weak = is_weak(question, hits, min_similarity)
-    text = weak_answer(cited) if weak else extractive_answer(question, hits, cited)
-    return Answer(question, "extractive", text, cited, owners_of(cited, facts, as_of, horizon_days),
-                  related_to(cited, facts), weak)
+    weak = is_weak(question, hits, settings.ask_min_similarity)
+    answer = Answer(question, "extractive", weak_answer(cited) if weak else extractive_answer(question, hits, cited),
+                    cited, owners_of(cited, facts, as_of, settings.horizon_days), related_to(cited, facts), weak)
+    if llm and not weak:
+        try:
+            written = cited_completion(settings, "ask", {"question": question}, cited,
+                                       {c.n: h.text for c, h in zip(cited, hits)})
+            answer.mode, answer.answer = "llm", written.text
+        except LlmUnavailable as exc:
+            answer.notice = f"model answer unavailable ({exc.reason}); this is the extractive answer"
+    return answer
 
 
 def is_weak(question: str, hits: list[Hit], min_similarity: float) -> bool:
@@ -109,8 +120,9 @@ def extractive_answer(question: str, hits: list[Hit], cited: list[Citation]) -> 
             if sentences:
                 lines.append(f"- {_label(citation)}: " + " ".join(sentences) + f" [{citation.n}]")
         elif kind == "code":
-            lines.append(f"- Code: {_where(citation)}" + (f" (`{citation.symbol}`)" if citation.symbol else "") +
-                         _first_comment(hit.text) + f" [{citation.n}]")
+            names = f"`{citation.symbol}`" if citation.symbol else ", ".join(f"`{d}`" for d in _defines(hit.text)[:3])
+            lines.append(f"- Code: {_where(citation)}" + (f" ({names})" if names else "") +
+                         _best_comment(question, hit.text) + f" [{citation.n}]")
         if len(lines) == 6:
             break
     return "\n".join(lines) or weak_answer(cited)
@@ -171,10 +183,22 @@ def _where(c: Citation) -> str:
     return f"{c.path}:{c.start_line}-{c.end_line}"
 
 
-def _first_comment(code: str) -> str:
-    """The first docstring or comment line of a chunk: what the code says it does."""
-    for line in code.splitlines():
-        stripped = line.strip().strip('"').strip("'").lstrip("#/* ").strip()
-        if (line.strip().startswith(('"""', "'''", "#", "//", "/*", "*")) and len(stripped) > 15):
-            return f": {stripped}"
-    return ""
+def _best_comment(question: str, code: str) -> str:
+    """The docstring or comment line of a chunk that best matches the question: what the code says it does."""
+    comments = [c for c in (_comment_text(line) for line in code.splitlines()) if c and len(c) > 15]
+    if not comments:
+        return ""
+    best = max(comments, key=lambda c: (relevance(question, c), -comments.index(c)))
+    return f": {best}"
+
+
+def _comment_text(line: str) -> str | None:
+    stripped = line.strip()
+    if not stripped.startswith(('"""', "'''", "#", "//", "/*", "* ")):
+        return None
+    return stripped.strip("\"'").lstrip("#/* ").strip().strip("\"'").strip()
+
+
+def _defines(code: str) -> list[str]:
+    """Names of the functions and classes a chunk defines, for code chunks that span several."""
+    return DEFINITION.findall(code)

@@ -97,6 +97,18 @@ class Settings(BaseSettings):
         default_factory=lambda: list(DEFAULT_TICKET_PATTERNS),
         description="Regular expressions finding ticket keys in commit messages (groups 'number' -> GH-n, 'key').",
     )
+    answer_mode: str = Field("extractive", pattern="^(extractive|llm)$",
+                             description="How `ask` answers: extractive (no model) or llm.")
+    llm_api_base: str = Field("", description="OpenAI-compatible chat endpoint, e.g. http://127.0.0.1:8080/v1.")
+    llm_model: str = Field("", description="Model name at llm_api_base.")
+    llm_api_key: str = Field("", description="API key for llm_api_base.")
+    llm_timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for the model before falling back.")
+    ask_min_similarity: float = Field(
+        0.3, ge=0, le=1, description="Evidence whose best cosine similarity is below this is reported as weak."
+    )
+    allowed_roots: list[str] = Field(
+        default_factory=list, description="Folders that HTTP ingest jobs may read repositories and ticket files from."
+    )
     repos: list[RepoEntry] = Field(default_factory=list, description="Repositories for `handoff ingest --all`.")
 
     @field_validator("bot_patterns", "ticket_patterns")
