@@ -116,10 +116,7 @@ class Index:
             return False
         self.progress.stage("bm25")
         data = self.collection.get(include=["documents", "metadatas"])
-        ids, texts, metadata = data["ids"], data["documents"], data["metadatas"]
-        searchable = [f"{m.get('path', '')} {m.get('title', '')} {m.get('symbol', '')}\n{t}"
-                      for t, m in zip(texts, metadata)]
-        LexicalIndex.build(ids, searchable, [_filterable(m) for m in metadata]).save(self.root / "bm25")
+        LexicalIndex.from_chunks(data["ids"], data["documents"], data["metadatas"]).save(self.root / "bm25")
         _atomic_write(marker, fingerprint)
         return True
 
@@ -147,12 +144,6 @@ class Index:
 def _version(docstore: SimpleDocumentStore, doc_id: str) -> str | None:
     document = docstore.get_document(doc_id, raise_error=False)
     return document.metadata.get("version") if document is not None else None
-
-
-def _filterable(metadata: dict) -> dict:
-    keep = ("kind", "repo", "path", "language", "start_line", "end_line", "symbol", "title", "key", "url",
-            "owner", "document_id")
-    return {k: metadata[k] for k in keep if k in metadata}
 
 
 def _atomic_write(path: Path, text: str) -> None:

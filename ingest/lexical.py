@@ -20,6 +20,8 @@ import numpy as np
 
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[_.-][A-Za-z0-9]+)*")
 PART_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+FILTERABLE = ("kind", "repo", "path", "language", "start_line", "end_line", "symbol", "title", "key", "url", "owner",
+              "document_id")
 STOPWORDS = frozenset(
     "a an and are as at be by do does for from how i if in into is it its of on or so that the this to was "
     "were what when where which who why will with self return def class import none true false".split()
@@ -43,6 +45,13 @@ class LexicalIndex:
     ids: list[str]
     metadata: list[dict]
     model: object  # bm25s.BM25
+
+    @classmethod
+    def from_chunks(cls, ids: list[str], texts: list[str], metadata: list[dict]) -> LexicalIndex:
+        """The index of stored chunks: text plus path, title and symbol; metadata kept for filtering."""
+        searchable = [f"{m.get('path', '')} {m.get('title', '')} {m.get('symbol', '')}\n{t}"
+                      for t, m in zip(texts, metadata)]
+        return cls.build(ids, searchable, [{k: m[k] for k in FILTERABLE if k in m} for m in metadata])
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str], metadata: list[dict]) -> LexicalIndex:
