@@ -39,3 +39,35 @@ def facts(workspace):
     from handoff.core.facts import load_facts
 
     return lambda settings=None: load_facts(workspace.store, settings or workspace.settings)
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+SAMPLE_TICKETS = ("github-gh.json", "github-rest.json", "jira-v2.json", "jira-v3.json", "jira.csv", "linear.csv")
+
+
+def generate_sample(out: Path, seed: int = 7) -> Path:
+    """The sample organisation (examples/sample_workspace.py) written to `out`."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, str(EXAMPLES / "sample_workspace.py"), str(out), "--seed", str(seed)],
+                   check=True, capture_output=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory) -> Workspace:
+    """The sample organisation fully ingested (facts and index, real model), once per test session.
+
+    Read-only: tests that change a workspace build their own.
+    """
+    from handoff.core.progress import SilentProgress
+    from handoff.core.roster import read_roster, replace_roster
+    from handoff.ingest.workflow import run_ingest
+
+    root = generate_sample(tmp_path_factory.mktemp("sample") / "org")
+    ws, _ = Workspace.init(root / "ws")
+    replace_roster(ws.store, read_roster(root / "roster.csv"))
+    tickets = [(root / "tickets" / name, None) for name in SAMPLE_TICKETS]
+    run_ingest(ws, [(str(root / "shop"), None)], tickets, SilentProgress())
+    return ws
