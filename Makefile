@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 DEMO := build/demo
 DEMO_DATE := 2026-10-01
 HANDOFF := $(BIN)/handoff --home $(DEMO)/.handoff
+TICKETS := github-gh.json github-rest.json jira-v2.json jira-v3.json jira.csv linear.csv
 
 .PHONY: demo test bench install clean
 
@@ -28,16 +29,21 @@ demo: install
 	$(BIN)/python examples/sample_workspace.py $(DEMO)
 	$(HANDOFF) init
 	$(HANDOFF) roster load $(DEMO)/roster.csv
-	$(HANDOFF) ingest $(DEMO)/shop
+	$(HANDOFF) ingest $(DEMO)/shop $(foreach t,$(TICKETS),--tickets $(DEMO)/tickets/$(t))
 	$(HANDOFF) people --as-of $(DEMO_DATE)
 	$(HANDOFF) risk --as-of $(DEMO_DATE) --limit 15
 	$(HANDOFF) truck-factor
+	$(HANDOFF) adrs
+	$(HANDOFF) ask "how is the refund amount computed?" --as-of $(DEMO_DATE)
+	$(HANDOFF) eval examples/questions.jsonl
 
 test: install
 	$(BIN)/python -m pytest
 
 bench: install
 	$(BIN)/python benchmarks/ownership.py
+	$(BIN)/python benchmarks/retrieval.py
+	$(BIN)/python benchmarks/ask_latency.py
 
 clean:
 	rm -rf $(VENV) build .bench
