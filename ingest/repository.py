@@ -25,6 +25,7 @@ from .blame import BlameOptions, blame_files, blame_options
 from .git import GitRepo
 from .history import Commit, read_commits
 from .links import ticket_keys
+from .redact import redact
 from .tree import attribute_reasons, binary_blobs, list_tree, structural_reason
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -193,7 +194,7 @@ def _save_repo(conn: Connection, summary: IngestSummary, shallow: bool) -> None:
 def _save_commits(conn: Connection, repo: str, commits: list[Commit], ticket_patterns: tuple[str, ...]) -> None:
     insert_many(conn, "commits", [
         {"repo": repo, "sha": c.sha, "author_name": c.name, "author_email": c.email,
-         "authored_at": _iso(c.authored_at), "parents": c.parents, "message": c.message}
+         "authored_at": _iso(c.authored_at), "parents": c.parents, "message": redact(c.message).text}
         for c in commits])
     insert_many(conn, "file_changes", [
         {"repo": repo, "sha": c.sha, "path": ch.path, "old_path": ch.old_path, "status": ch.status,

@@ -137,3 +137,10 @@ def test_a_missing_blob_fails_the_ingest_and_keeps_the_previous_facts(repo, inge
     with pytest.raises(ExternalError):
         ingest(repo)
     assert facts().files == before and rows(workspace, "commits") == 1
+
+
+def test_secrets_in_commit_messages_are_redacted_before_storage(repo, ingest, workspace):
+    repo.commit("alice", {"a.py": "a\n"}, message="Point staging at postgresql://shop:Hunter2-Staging-77@db:5432/shop")
+    ingest(repo)
+    [row] = workspace.store.rows("SELECT message FROM commits")
+    assert "Hunter2-Staging-77" not in row["message"] and "[REDACTED:basic-auth]" in row["message"]
