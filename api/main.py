@@ -4,6 +4,7 @@ Each area keeps its commands in its own module (`cli.py` for ingest, people and 
 others for offboarding, reports and the server), all on the one `app` defined in `cli.py`.
 """
 
+from . import cli_offboarding  # noqa: F401
 from .cli import app
 
 __all__ = ["app"]
