@@ -17,10 +17,11 @@ from pathlib import Path
 from handoff.core.errors import InputError
 from handoff.core.facts import load_facts
 from handoff.core.progress import Progress
-from handoff.core.records import Problem, Ticket
+from handoff.core.records import Adr, Problem, Ticket
 from handoff.core.workspace import Workspace
 
 from . import content as repo_content
+from .content import FileText, RepoContent
 from .documents import (HistoryEntry, file_document, file_version, history_document, history_version,
                         ticket_document, ticket_version)
 from .git import GitRepo
@@ -86,32 +87,46 @@ def _ingest_repository(ws: Workspace, source: str, name: str | None, vectors: In
         source = str(mirror(ws.home / "mirrors", source, name))
     facts = ingest_repository(ws.store, ws.settings, source, name, progress)
     report = SourceReport(source=facts.repo, facts=facts)
-    if vectors is None or facts.head is None:
+    if facts.head is None:
         return report
     repo = GitRepo.open(facts.path)
     survey = repo_content.survey(repo, facts.head, ws.settings.max_file_bytes, ws.settings.exclude,
                                  ws.settings.adr_globs)
-    history = _histories(ws, facts.repo, set(survey.entries))
-    current = {f"{facts.repo}:{p}": file_version(e.blob, p in survey.adr_paths) for p, e in survey.entries.items()}
-    current |= {f"history:{facts.repo}:{p}": history_version(h) for p, h in history.items()}
+    adr_texts = {t.path: t for t in repo_content.read_texts(repo, survey, sorted(survey.adr_paths))}
+    adrs = _refresh_adrs(ws, facts.repo, adr_texts, survey)
+    report.adrs, report.problems = len(adrs), survey.problems
+    if vectors is not None:
+        report.index = _sync_content(ws, repo, facts.repo, survey, adr_texts, adrs, vectors)
+    report.skipped, report.redactions = survey.skipped, survey.redactions
+    return report
+
+
+def _refresh_adrs(ws: Workspace, repo: str, texts: dict[str, FileText], survey: RepoContent) -> dict[str, Adr]:
+    """Parse every ADR at HEAD (they are few) and replace the repository's ADR facts with them."""
+    adrs = repo_content.parse_adrs(list(texts.values()), survey)
+    stored = [r["path"] for r in ws.store.rows("SELECT path FROM adrs WHERE repo = :repo", repo=repo)]
+    with ws.store.transaction() as conn:
+        save_adrs(conn, repo, adrs, stored, set(survey.entries))
+    return adrs
+
+
+def _sync_content(ws: Workspace, repo: GitRepo, name: str, survey: RepoContent, adr_texts: dict[str, FileText],
+                  adrs: dict[str, Adr], vectors: Index) -> SyncSummary:
+    """Files at HEAD and their history notes into the index; only changed documents are read."""
+    history = _histories(ws, name, set(survey.entries))
+    current = {f"{name}:{p}": file_version(e.blob, p in survey.adr_paths) for p, e in survey.entries.items()}
+    current |= {f"history:{name}:{p}": history_version(h) for p, h in history.items()}
 
     def build(changed: list[str]):
         paths = [d.split(":", 1)[1] for d in changed if not d.startswith("history:")]
-        texts = repo_content.read_texts(repo, survey, paths)
-        adrs = repo_content.parse_adrs(texts, survey)
-        gone_adrs = [t.path for t in texts if t.path not in adrs]
-        with ws.store.transaction() as conn:
-            save_adrs(conn, facts.repo, adrs, gone_adrs, set(survey.entries))
-        report.adrs = len(adrs)
-        documents = [file_document(facts.repo, t, adrs.get(t.path), t.path in survey.adr_paths) for t in texts]
-        documents += [history_document(facts.repo, d.split(":", 2)[2], history[d.split(":", 2)[2]])
+        texts = [adr_texts[p] for p in paths if p in adr_texts]
+        texts += repo_content.read_texts(repo, survey, [p for p in paths if p not in adr_texts])
+        documents = [file_document(name, t, adrs.get(t.path), t.path in survey.adr_paths) for t in texts]
+        documents += [history_document(name, d.split(":", 2)[2], history[d.split(":", 2)[2]])
                       for d in changed if d.startswith("history:")]
         return documents
 
-    report.index = vectors.sync(facts.repo, current, build, _owners(ws, facts.repo))
-    _forget_adrs(ws, facts.repo, set(survey.entries))
-    report.skipped, report.redactions, report.problems = survey.skipped, survey.redactions, survey.problems
-    return report
+    return vectors.sync(name, current, build, _owners(ws, name))
 
 
 def _ingest_tickets(ws: Workspace, path: Path, repo: str | None, vectors: Index | None) -> SourceReport:
@@ -167,11 +182,3 @@ def _owners(ws: Workspace, repo: str) -> dict[tuple[str, str], dict]:
             person = facts.people[max(f.owners, key=lambda p: (f.owners[p], p))]
             owners[(f.repo, f.path)] = {"owner": person.id, "owner_kind": person.kind}
     return owners
-
-
-def _forget_adrs(ws: Workspace, repo: str, present: set[str]) -> None:
-    known = {r["path"] for r in ws.store.rows("SELECT path FROM adrs WHERE repo = :repo", repo=repo)}
-    gone = sorted(known - present)
-    if gone:
-        with ws.store.transaction() as conn:
-            save_adrs(conn, repo, {}, gone, present)

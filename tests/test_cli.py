@@ -130,3 +130,17 @@ def test_bot_names_keep_their_brackets(cli, repo):
     people = json.loads(cli("people", "--json").stdout)["people"]
     assert "dependabot[bot]" in {p["name"] for p in people}
     assert "dependabot[bot]" in cli("people").stdout
+
+
+def test_adrs_are_facts_even_without_the_index(cli, repo):
+    repo.commit("alice", {"docs/adr/0001-use-postgres.md": "# 1. Use PostgreSQL\n\nDate: 2025-01-02\n\n## Status\n\n"
+                                                           "Accepted\n\n## Context\n\nWe need SQL.\n"})
+    repo.commit("bob", {"docs/adr/0002-use-sqlite.md": "# 2. Use SQLite\n\nDate: 2025-02-01\n\n## Status\n\n"
+                                                         "Accepted\n\nSupercedes [1. Use PostgreSQL](0001-use-postgres.md)\n"})
+    cli("init")
+    cli("ingest", repo.path, "--facts-only")
+    adrs = json.loads(cli("adrs", "--json").stdout)["adrs"]
+    assert [(a["number"], a["title"], a["authors"]) for a in adrs] == [
+        (1, "Use PostgreSQL", ["alice@corp.example"]), (2, "Use SQLite", ["bob@vendor.example"])]
+    assert adrs[1]["links"] == [{"kind": "supersedes", "target": "0001-use-postgres.md",
+                                 "target_path": "docs/adr/0001-use-postgres.md"}]
