@@ -29,6 +29,7 @@ class Person:
     end: date | None = None
     emails: tuple[str, ...] = ()
     rostered: bool = True
+    aliases: tuple[str, ...] = ()  # tracker logins and other names the person goes by
 
     def status(self, as_of: date, horizon_days: int) -> str:
         """active, departing (ends within the horizon), departed (ended), or unknown (not rostered)."""
@@ -60,14 +61,14 @@ class Directory:
 
     def __post_init__(self) -> None:
         self._by_email = {e: p for p in self.roster for e in p.emails}
-        self._by_name = {p.name.casefold(): p for p in self.roster}
+        self._by_name = {n.casefold(): p for p in self.roster for n in (p.name, *p.aliases)}
         self._bot_res = [re.compile(p, re.IGNORECASE) for p in self.settings.bot_patterns]
 
     def resolve(self, email: str, name: str) -> Person:
         key = identity_key(email, name)
         person = self._by_email.get(key) or self._unknown.get(key)
         if person is None and not email.strip():
-            person = self._by_name.get(name.strip().casefold())  # trackers that give only a display name
+            person = self._by_name.get(name.strip().casefold())  # trackers that give only a name or login
         if person is None:
             person = self._classify(key, email.strip().lower(), name.strip() or key)
             self._unknown[key] = person

@@ -1,7 +1,9 @@
 """The roster: reading it from CSV or TOML, and keeping it in the facts store.
 
 CSV columns (header names are case-insensitive; `email` / `start_date` / `end_date` accepted):
-`id, name, emails, kind, vendor, team, start, end`, emails `;`-separated, dates ISO.
+`id, name, emails, kind, vendor, team, start, end`, emails `;`-separated, dates ISO, and an optional
+`aliases` column (`;`-separated tracker logins and other names, matched when a ticket export
+names someone without an email).
 TOML: `[[people]]` tables with the same keys, `emails` a list. A bad row stops the load with its
 file, row and field, and nothing is loaded.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +25,7 @@ from .errors import RosterError
 from .people import KINDS, Person
 from .store import FactsStore, get_meta, insert_many, set_meta
 
-FIELDS = ("id", "name", "emails", "kind", "vendor", "team", "start", "end")
+FIELDS = ("id", "name", "emails", "kind", "vendor", "team", "start", "end", "aliases")
 ALIASES = {"email": "emails", "start_date": "start", "end_date": "end", "type": "kind"}
 
 
@@ -104,7 +107,8 @@ def _csv_rows(path: Path, content: str):
         row = {header[k]: (v or "").strip() for k, v in record.items() if k in header}
         if not any(row.values()):
             continue
-        row["emails"] = [e for e in row.get("emails", "").split(";")]
+        row["emails"] = row.get("emails", "").split(";")
+        row["aliases"] = [a for a in row.get("aliases", "").split(";") if a.strip()]
         yield f"row {number}", row
 
 
@@ -118,8 +122,9 @@ def _toml_rows(path: Path, content: str):
         raise RosterError(f"roster {path}: expected [[people]] tables with {', '.join(FIELDS)}")
     for number, entry in enumerate(entries, start=1):
         row = {ALIASES.get(_norm(k), _norm(k)): v for k, v in entry.items()}
-        emails = row.get("emails", [])
-        row["emails"] = [emails] if isinstance(emails, str) else emails
+        for listed in ("emails", "aliases"):
+            value = row.get(listed, [])
+            row[listed] = [value] if isinstance(value, str) else value
         yield f"person {number}", {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()}
 
 
@@ -150,7 +155,8 @@ def _person(path: Path, where: str, row: dict) -> Person:
     if start and end and end < start:
         fail("end", f"{end} is before the start date {start}")
     return Person(id=pid, name=name, kind=kind, vendor=str(row.get("vendor") or "").strip() or None,
-                  team=str(row.get("team") or "").strip() or None, start=start, end=end, emails=tuple(emails))
+                  team=str(row.get("team") or "").strip() or None, start=start, end=end, emails=tuple(emails),
+                  aliases=tuple(str(a).strip() for a in row.get("aliases") or [] if str(a).strip()))
 
 
 def _date(value, fail) -> date | None:
@@ -176,7 +182,7 @@ def _stored(conn: Connection) -> list[Person]:
             id=r["id"], name=r["name"], kind=r["kind"], vendor=r["vendor"], team=r["team"],
             start=date.fromisoformat(r["start_date"]) if r["start_date"] else None,
             end=date.fromisoformat(r["end_date"]) if r["end_date"] else None,
-            emails=tuple(emails.get(r["id"], [])),
+            emails=tuple(emails.get(r["id"], [])), aliases=tuple(json.loads(r["aliases"])),
         ))
     return people
 
@@ -184,14 +190,14 @@ def _stored(conn: Connection) -> list[Person]:
 def _person_row(p: Person) -> dict:
     return {"id": p.id, "name": p.name, "kind": p.kind, "vendor": p.vendor, "team": p.team,
             "start_date": p.start.isoformat() if p.start else None,
-            "end_date": p.end.isoformat() if p.end else None}
+            "end_date": p.end.isoformat() if p.end else None, "aliases": json.dumps(list(p.aliases))}
 
 
 def _diff(before: dict[str, Person], after: dict[str, Person]) -> RosterChange:
     change = RosterChange(added=sorted(after.keys() - before.keys()), removed=sorted(before.keys() - after.keys()))
     for pid in sorted(before.keys() & after.keys()):
         old, new = before[pid], after[pid]
-        fields = [f for f in ("name", "kind", "vendor", "team", "start", "end", "emails")
+        fields = [f for f in ("name", "kind", "vendor", "team", "start", "end", "emails", "aliases")
                   if getattr(old, f) != getattr(new, f)]
         if fields:
             change.changed[pid] = [f"{f}: {getattr(old, f)} -> {getattr(new, f)}" for f in fields]

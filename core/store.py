@@ -91,6 +91,9 @@ MIGRATIONS: list[list[str]] = [
             total INTEGER, request TEXT NOT NULL, result TEXT, errors TEXT NOT NULL DEFAULT '[]',
             cancel_requested INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
     ],
+    [
+        "ALTER TABLE people ADD COLUMN aliases TEXT NOT NULL DEFAULT '[]'",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -78,3 +78,15 @@ def test_roster_setting_reloads_only_when_the_file_changes(workspace, tmp_path):
     path.write_text(HEADER + "b,B,b@corp.example,employee,,,,\n")
     change = sync_roster(workspace.store, path)
     assert change.added == ["b"] and change.removed == ["a"]
+
+
+def test_aliases_match_people_that_trackers_name_by_login(workspace, tmp_path):
+    from handoff.core.people import Directory
+
+    path = write(tmp_path, HEADER.strip() + ",aliases\nbob,Bob Builder,bob@vendor.example,contractor,,,,,bob-gh;Bobby B\n")
+    [bob] = read_roster(path)
+    assert bob.aliases == ("bob-gh", "Bobby B")
+    replace_roster(workspace.store, [bob])
+    directory = Directory(stored_roster(workspace.store), workspace.settings)
+    assert directory.resolve("", "bob-gh").id == "bob" and directory.resolve("", "bobby b").id == "bob"
+    assert directory.resolve("", "someone-else").kind == "unknown"

@@ -20,7 +20,7 @@ import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCRIPT = EXAMPLES / "sample_workspace.py"
-ROSTER_HEADER = ["id", "name", "emails", "kind", "vendor", "team", "start", "end"]
+ROSTER_HEADER = ["id", "name", "emails", "kind", "vendor", "team", "start", "end", "aliases"]
 LINEAR_HEADER = ["ID", "Team", "Title", "Description", "Status", "Estimate", "Priority", "Project ID", "Project",
                  "Creator", "Assignee", "Labels", "Cycle Number", "Cycle Name", "Cycle Start", "Cycle End", "Created",
                  "Updated", "Started", "Triaged", "Completed", "Canceled", "Archived", "Due Date", "Parent issue",

@@ -91,7 +91,7 @@ CAST = [
            login="pre-commit-ci[bot]", zone=UTC),
 ]
 PEOPLE = {m.key: m for m in CAST}
-ROSTER_FIELDS = ("id", "name", "emails", "kind", "vendor", "team", "start", "end")
+ROSTER_FIELDS = ("id", "name", "emails", "kind", "vendor", "team", "start", "end", "aliases")
 
 
 def roster_csv() -> str:
@@ -100,7 +100,7 @@ def roster_csv() -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(ROSTER_FIELDS)
     for m in sorted((m for m in CAST if m.rostered), key=lambda m: m.id):
-        writer.writerow([m.id, m.name, m.email, m.kind, m.vendor_name, m.team, m.start, m.end])
+        writer.writerow([m.id, m.name, m.email, m.kind, m.vendor_name, m.team, m.start, m.end, m.login])
     return out.getvalue()
 
 
