@@ -7,7 +7,7 @@ DEMO_DATE := 2026-10-01
 HANDOFF := $(BIN)/handoff --home $(DEMO)/.handoff
 TICKETS := github-gh.json github-rest.json jira-v2.json jira-v3.json jira.csv linear.csv
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench install system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,11 @@ demo: install
 	$(HANDOFF) ask "how is the refund amount computed?" --as-of $(DEMO_DATE)
 	$(HANDOFF) eval examples/questions.jsonl
 
-test: install
+# Debian packages the tests drive for real: Chromium for the browser tests (never a downloaded browser).
+system-packages:
+	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+
+test: install system-packages
 	$(BIN)/python -m pytest
 
 bench: install
