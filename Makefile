@@ -36,6 +36,10 @@ demo: install
 	$(HANDOFF) adrs
 	$(HANDOFF) ask "how is the refund amount computed?" --as-of $(DEMO_DATE)
 	$(HANDOFF) eval examples/questions.jsonl
+	$(HANDOFF) offboard "Viktor Salo" --as-of $(DEMO_DATE) -o $(DEMO)/offboarding-viktor.md
+	$(HANDOFF) offboard --due --as-of $(DEMO_DATE)
+	$(HANDOFF) report --as-of $(DEMO_DATE) --format md
+	$(HANDOFF) report --as-of $(DEMO_DATE) -o $(DEMO)/knowledge-drain.html
 
 # Debian packages the tests drive for real: Chromium for the browser tests (never a downloaded browser).
 system-packages:
