@@ -19,7 +19,7 @@ from handoff.retention import decision_records, ownership, people, risk, truck_f
 
 from . import tables
 from .progress import RichProgress
-from .render import to_json
+from handoff.core.plain import to_json
 
 PIPED_WIDTH = None if os.isatty(1) else 160  # tables written to a file or pipe need not fit 80 columns
 out = Console(soft_wrap=True, width=PIPED_WIDTH)

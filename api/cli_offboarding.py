@@ -5,37 +5,25 @@ Registered on the one `app` of `cli.py`; like every command, these parse, call a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from handoff.core.checklists import fingerprint, record
+from handoff.assist.offboarding import DueOutcome, build_checklist, indexed_documentation, record_due
 from handoff.core.errors import InputError
 from handoff.core.facts import Facts, load_facts
+from handoff.core.plain import to_json
 from handoff.core.workspace import Workspace
 from handoff.retention.documentation import Documentation
-from handoff.retention.offboarding import Checklist, checklist, due
 from handoff.retention.person_lookup import find_person
 
 from .cli import AsOfOption, app, as_of_date, out, workspace
 from .offboarding_render import FORMATS, checklist_text, kt_text
-from .render import jsonable, to_json
 
 FormatOption = Annotated[str, typer.Option("--format", help="md (GitHub task lists) or json.")]
 OutputOption = Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file instead of stdout.")]
-
-
-@dataclass
-class DueOutcome:
-    person: str
-    name: str
-    end_date: date
-    outcome: str  # created | refreshed | unchanged
-    files_at_risk: int
-    fingerprint: str
 
 
 @app.command("offboard")
@@ -57,11 +45,12 @@ def offboard_command(
     facts, when = load_facts(ws.store, ws.settings), as_of_date(as_of)
     docs = _documentation(ws, facts)
     if due_:
-        outcomes = record_due(ws, facts, docs, when, ws.settings.horizon_days if within_days is None else within_days)
+        window = ws.settings.horizon_days if within_days is None else within_days
+        outcomes = record_due(ws.store, facts, docs, when, window, ws.settings)
         _emit(to_json(outcomes) + "\n" if fmt == "json" else _due_lines(outcomes, when), output)
         return
     found = find_person(facts, person)
-    _emit(checklist_text(_checklist(ws, facts, found.id, when, docs), fmt), output)
+    _emit(checklist_text(build_checklist(facts, found.id, when, docs, ws.settings), fmt), output)
 
 
 @app.command("kt")
@@ -86,29 +75,11 @@ def kt_command(
     _emit(kt_text(draft, fmt), output)
 
 
-def record_due(ws: Workspace, facts: Facts, docs: Documentation, as_of: date, within_days: int) -> list[DueOutcome]:
-    """Build each due contractor's checklist and record it unless the recorded one is still right."""
-    outcomes = []
-    for person in due(facts, as_of, within_days):
-        built = _checklist(ws, facts, person.id, as_of, docs)
-        digest = fingerprint(person.end, [(f.repo, f.path, f.level) for f in built.at_risk_files])
-        outcome = record(ws.store, person.id, as_of, person.end, digest, jsonable(built))
-        outcomes.append(DueOutcome(person.id, person.name, person.end, outcome, len(built.at_risk_files), digest))
-    return outcomes
-
-
-def _checklist(ws: Workspace, facts: Facts, person_id: str, as_of: date, docs: Documentation) -> Checklist:
-    s = ws.settings
-    return checklist(facts, person_id, as_of, docs, threshold=s.risk_threshold, horizon_days=s.horizon_days,
-                     critical_share=s.critical_share)
-
-
 def _documentation(ws: Workspace, facts: Facts) -> Documentation:
     """What the index says documents each file; loads the index stack only here."""
-    from handoff.assist.kt import IndexedChunks, documentation
     from handoff.assist.retrieval import Retriever
 
-    return documentation(IndexedChunks(Retriever(ws.home / "index", ws.settings).collection), facts)
+    return indexed_documentation(Retriever(ws.home / "index", ws.settings).collection, facts)
 
 
 def _due_lines(outcomes: list[DueOutcome], as_of: date) -> str:

@@ -7,24 +7,22 @@ record it gets back.
 
 from __future__ import annotations
 
-from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from handoff.assist.offboarding import indexed_documentation, stored_checklists
 from handoff.core.errors import InputError
-from handoff.core.facts import Facts, load_facts
-from handoff.core.store import FactsStore
+from handoff.core.facts import load_facts
+from handoff.core.plain import to_json
 from handoff.core.workspace import Workspace
 from handoff.ingest.samples import sample_ownership
-from handoff.retention.documentation import Documentation
-from handoff.retention.drain import RISE_POINTS, ChecklistNote, drain
+from handoff.retention.drain import RISE_POINTS, drain
 
 from .cli import AsOfOption, app, as_of_date, err, workspace
 from .progress import RichProgress
-from .render import to_json
 from .report_html import render_html
 from .report_text import TABLES, check_table, csv_text, markdown, report_tables, table_named
 
@@ -55,7 +53,7 @@ def report_command(
     facts = load_facts(ws.store, settings)
     report = drain(facts, day, settings.horizon_days if horizon_days is None else horizon_days,
                    settings.risk_threshold, settings.critical_share, samples, stored_checklists(ws.store),
-                   indexed_documentation(ws, facts), rise_points)
+                   indexed_documentation(index_collection(ws), facts), rise_points)
     if fmt is ReportFormat.csv:
         _write_csv(report, output, table)
     else:
@@ -63,21 +61,13 @@ def report_command(
                output)
 
 
-def stored_checklists(store: FactsStore) -> dict[str, ChecklistNote]:
-    """The offboarding checklists recorded so far: whose, their fingerprint, when last written."""
-    return {r["person"]: ChecklistNote(r["person"], r["fingerprint"], date.fromisoformat(r["updated_at"][:10]))
-            for r in store.rows("SELECT person, fingerprint, updated_at FROM checklists")}
-
-
-def indexed_documentation(ws: Workspace, facts: Facts) -> Documentation:
-    """Decision-record and README texts from the search index, as `handoff offboard` reads them,
-    so both call the same files documented; empty for a workspace ingested with --facts-only."""
+def index_collection(ws: Workspace):
+    """The index's Chroma collection, or None for a workspace ingested with --facts-only."""
     if not (ws.home / "index").is_dir() and not ws.settings.chroma_url:
-        return Documentation()
-    from handoff.assist.kt import IndexedChunks, documentation  # the index stack loads only when there is one
-    from handoff.assist.retrieval import Retriever
+        return None
+    from handoff.assist.retrieval import Retriever  # the index stack loads only when there is one
 
-    return documentation(IndexedChunks(Retriever(ws.home / "index", ws.settings).collection), facts)
+    return Retriever(ws.home / "index", ws.settings).collection
 
 
 def _check_csv_options(fmt: ReportFormat, output: Path | None, table: str | None) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from handoff.assist.kt import KtDraft
 from handoff.retention.offboarding import AtRiskFile, Checklist, Decision
 
-from .render import to_json
+from handoff.core.plain import to_json
 
 FORMATS = ("md", "json")
 

@@ -1,4 +1,4 @@
-"""Knowledge-transfer drafts, and the indexed text that tells what documents a file.
+"""Knowledge-transfer drafts for a folder, a file or a person's areas, every statement cited.
 
 A draft covers the areas of a `KtScope` (a folder, a file, or a person's areas) with six
 sections each, written from templates over the index and the facts:
@@ -27,17 +27,16 @@ from pathlib import PurePosixPath
 
 from handoff.core.facts import Facts
 from handoff.core.settings import Settings
-from handoff.retention.documentation import Documentation, FileDocs, Reference, file_docs, tickets_by_file
+from handoff.retention.documentation import FileDocs, file_docs, tickets_by_file
 from handoff.retention.kt_scope import Area, KtScope
 from handoff.retention.records import ticket_order
 from handoff.retention.successors import Successors
 
 from .evidence import Citation, citations
+from .indexed import DOCSTRING_QUOTES, Chunk, IndexedChunks, documentation, leading_docstring
 from .llm import LlmUnavailable, cited_completion
 from .retrieval import Filters, Hit, Retriever
 
-DOCSTRING_QUOTES = ('"""', "'''")
-COMMENT_MARKS = ("#", "//", "--", "/*", "*", ";")
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`\"'(])")
 IMPORT = re.compile(r"^\s*from\s+([\w.]+)\s+import\s+\(?([\w\s,]+)\)?", re.MULTILINE)
 DEFINITION = re.compile(r"^(?:export\s+)?(?:class|interface|enum|type)\s+([A-Z]\w*)", re.MULTILINE)
@@ -55,88 +54,6 @@ SECTIONS = {
     "Ownership and who to ask": "who holds the code and who should take it over",
     "Glossary": "the domain terms the area defines",
 }
-
-
-@dataclass(frozen=True)
-class Chunk:
-    id: str
-    text: str
-    meta: dict
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return self.meta.get("repo", ""), self.meta.get("path", "")
-
-    @property
-    def start(self) -> int:
-        return int(self.meta.get("start_line", 0))
-
-
-class IndexedChunks:
-    """Every chunk of the index, read once and grouped by file: what drafts are built from."""
-
-    def __init__(self, collection):
-        got = collection.get(include=["documents", "metadatas"])
-        chunks = [Chunk(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
-        self.chunks = sorted(chunks, key=lambda c: (*c.key, c.start, c.id))
-        self.by_file: dict[tuple[str, str], list[Chunk]] = defaultdict(list)
-        self.tickets: dict[str, Chunk] = {}
-        for chunk in self.chunks:
-            self.by_file[chunk.key].append(chunk)
-            if chunk.meta.get("kind") == "ticket":
-                self.tickets.setdefault(chunk.meta.get("key") or chunk.key[1], chunk)
-
-    def file(self, repo: str, path: str, kind: str | None = None) -> list[Chunk]:
-        return [c for c in self.by_file.get((repo, path), []) if kind is None or c.meta.get("kind") == kind]
-
-    def first(self, repo: str, path: str) -> Chunk | None:
-        """The file's own first chunk (its history note left aside), when it starts at line 1."""
-        found = [c for c in self.file(repo, path) if c.meta.get("kind") != "history"]
-        return found[0] if found and found[0].start == 1 else None
-
-
-def documentation(chunks: IndexedChunks, facts: Facts) -> Documentation:
-    """ADR and README texts, leading docstrings and references to ADRs, as retention needs them."""
-    docstrings = {}
-    for f in facts.files:
-        first = chunks.first(f.repo, f.path)
-        found = leading_docstring(first.text) if first and first.meta.get("kind") == "code" else None
-        if found:
-            docstrings[(f.repo, f.path)] = found
-    return Documentation(
-        adr_texts={(a.repo, a.path): _joined(chunks.file(a.repo, a.path, "adr")) for a in facts.adrs},
-        docstrings=docstrings,
-        adr_references=adr_references(chunks, facts),
-        readme_texts={(f.repo, f.path): _joined(chunks.file(f.repo, f.path, "doc")) for f in facts.files
-                      if PurePosixPath(f.path).name.lower().startswith("readme")},
-        indexed=bool(chunks.chunks))
-
-
-def adr_references(chunks: IndexedChunks, facts: Facts) -> dict[tuple[str, str], list[Reference]]:
-    """(repo, ADR path) -> the lines elsewhere that name the ADR's file."""
-    names = {(a.repo, PurePosixPath(a.path).name): a.path for a in facts.adrs}
-    found: dict[tuple[str, str], set[Reference]] = defaultdict(set)
-    for chunk in chunks.chunks:
-        if chunk.meta.get("kind") not in ("code", "doc", "adr"):
-            continue
-        repo, path = chunk.key
-        for offset, line in enumerate(chunk.text.splitlines()):
-            for (adr_repo, name), adr in names.items():
-                if adr_repo == repo and name in line and path != adr:
-                    found[(repo, adr)].add(Reference(repo, path, chunk.start + offset))
-    return {adr: sorted(refs, key=lambda r: (r.path, r.line)) for adr, refs in found.items()}
-
-
-def leading_docstring(text: str) -> str | None:
-    """The first paragraph of a module's docstring or leading comment, on one line."""
-    lines = text.lstrip("\ufeff").splitlines()
-    while lines and lines[0].startswith("#") and ("coding" in lines[0][:25] or lines[0].startswith("#!")):
-        lines.pop(0)
-    body = "\n".join(lines).lstrip()
-    quote = next((q for q in DOCSTRING_QUOTES if body.startswith(q)), None)
-    paragraph = body[3:].split(quote, 1)[0] if quote else _leading_comment(lines)
-    first = re.split(r"\n\s*\n", paragraph.strip(), maxsplit=1)[0]
-    return " ".join(first.split()) or None
 
 
 @dataclass
@@ -402,20 +319,6 @@ class AreaWriter:
 
     def _by_size(self, area: Area) -> list[str]:
         return sorted(area.files, key=lambda p: (-self.owned[(area.repo, p)].lines, p))
-
-
-def _joined(chunks: list[Chunk]) -> str:
-    return "\n".join(c.text for c in chunks)
-
-
-def _leading_comment(lines: list[str]) -> str:
-    comment = []
-    for line in lines:
-        mark = next((m for m in COMMENT_MARKS if line.strip().startswith(m)), None)
-        if mark is None:
-            break
-        comment.append(line.strip()[len(mark):].strip(" */"))
-    return "\n".join(comment)
 
 
 def _class_docstring(after: str) -> str | None:

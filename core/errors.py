@@ -5,6 +5,8 @@
     │   ├── RosterError                             a roster row that cannot be loaded
     │   ├── NotARepositoryError                     a path that is not a git repository
     │   └── AmbiguousError                          a name that matches several things
+    ├── UnauthorizedError        exit 6, HTTP 401   no API key, or a malformed, unknown or revoked one
+    ├── ForbiddenError           exit 6, HTTP 403   a key whose role is below the one needed
     ├── NotFoundError            exit 3, HTTP 404   unknown person, repository, job
     ├── WorkspaceError           exit 4, HTTP 503   no workspace, or one this version cannot read
     └── ExternalError            exit 5, HTTP 502   git, a model endpoint or a server failed
@@ -42,6 +44,19 @@ class NotARepositoryError(InputError):
 
 class AmbiguousError(InputError):
     code = "ambiguous"
+
+
+class UnauthorizedError(HandoffError):
+    exit_code = 6
+    http_status = 401
+    code = "unauthorized"
+    headers = {"WWW-Authenticate": "Bearer"}
+
+
+class ForbiddenError(HandoffError):
+    exit_code = 6
+    http_status = 403
+    code = "forbidden"
 
 
 class NotFoundError(HandoffError):

@@ -79,10 +79,11 @@ def test_viktor_summary_and_files(facts):
 def test_viktor_tickets(facts):
     tickets = build(facts, VIKTOR).tickets
     assert [(t.key, t.roles, t.stale) for t in tickets.to_reassign] == [
+        ("GH-54", ["assignee"], False),  # GitHub names him by login, which the roster lists as an alias
         ("SHOP-75", ["assignee"], True), ("SHOP-77", ["assignee", "reporter"], True),
         ("SHOP-85", ["assignee"], False), ("SHOP-86", ["assignee"], False)]
-    assert [t.suggested.name for t in tickets.to_reassign] == ["Tomás Reyes", "Noor Haddad", "Sofia Brandt",
-                                                               "Noor Haddad"]
+    assert [t.suggested.name for t in tickets.to_reassign][1:] == ["Tomás Reyes", "Noor Haddad", "Sofia Brandt",
+                                                                   "Noor Haddad"]
     assert [t.key for t in tickets.context] == ["SHOP-3", "SHOP-14", "SHOP-16", "SHOP-31", "SHOP-37", "SHOP-42",
                                                 "SHOP-45", "SHOP-54", "SHOP-58", "SHOP-63"]
 
@@ -164,7 +165,7 @@ def test_markdown_is_a_task_list_and_json_carries_the_same(org):
     assert list(data) == ["person", "name", "as_of", "summary", "at_risk_files", "decisions", "tickets", "sessions",
                           "questions", "access_review", "access_window", "indexed"]
     assert data["at_risk_files"][26]["path"] == "shop/billing/refunds.py"
-    assert [t["key"] for t in data["tickets"]["to_reassign"]] == ["SHOP-75", "SHOP-77", "SHOP-85", "SHOP-86"]
+    assert [t["key"] for t in data["tickets"]["to_reassign"]] == ["GH-54", "SHOP-75", "SHOP-77", "SHOP-85", "SHOP-86"]
 
 
 def test_output_is_deterministic_and_can_go_to_a_file(org, tmp_path):
@@ -244,7 +245,7 @@ def test_questions_cite_superseded_records_still_referenced(sample_index):
 
 
 def _documentation(ws, facts):
-    from handoff.assist.kt import IndexedChunks, documentation
+    from handoff.assist.offboarding import indexed_documentation
     from handoff.assist.retrieval import Retriever
 
-    return documentation(IndexedChunks(Retriever(ws.home / "index", ws.settings).collection), facts)
+    return indexed_documentation(Retriever(ws.home / "index", ws.settings).collection, facts)

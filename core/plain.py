@@ -1,4 +1,4 @@
-"""Result records to plain data: one conversion shared by `--json`, the API and file exports."""
+"""Result records to plain data: one conversion shared by `--json`, the API, file exports and stored checklists."""
 
 from __future__ import annotations
 

@@ -1,0 +1,161 @@
+"""Load on `POST /ask` against a real `handoff serve`: concurrent clients, a fixed number of requests.
+
+    .venv/bin/python benchmarks/api_load.py [--home WS] [--clients 8] [--requests 160] [--single 40]
+
+The server runs on a scratch copy of the workspace (by default the sample organisation, built once
+into .bench/ by `sample_index.py`) with a fresh reader key, on a free loopback port. Clients are
+threads with one HTTP connection each, asking the questions of examples/questions.jsonl in turn
+as of the demo date. The baseline is one client alone; then N clients share a fixed number of
+requests. Each run reports throughput, p50 / p95 / p99 latency and errors.
+
+Targets: 0 errors; p95 under 8 concurrent clients <= 4x the single-client p50.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from sample_index import ROOT, sample_workspace
+
+HANDOFF = str(Path(sys.executable).parent / "handoff")
+QUESTIONS = ROOT / "examples" / "questions.jsonl"
+AS_OF = "2026-10-01"
+TARGET_RATIO = 4.0
+
+
+@dataclass
+class Run:
+    clients: int
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
+
+    def line(self) -> str:
+        done = len(self.latencies) + len(self.errors)
+        return (f"{self.clients:>3} clients  {done:>4} requests  {done / self.seconds:6.1f} req/s  "
+                f"p50 {self.percentile(50) * 1000:6.0f} ms  p95 {self.percentile(95) * 1000:6.0f} ms  "
+                f"p99 {self.percentile(99) * 1000:6.0f} ms  errors {len(self.errors)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, help="workspace to copy and serve (default: the sample's)")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=160, help="requests shared by the concurrent clients")
+    parser.add_argument("--single", type=int, default=40, help="requests of the single-client baseline")
+    args = parser.parse_args()
+    questions = [json.loads(line)["q"] for line in QUESTIONS.read_text().splitlines() if line.strip()]
+    with tempfile.TemporaryDirectory(prefix="handoff-load-") as scratch:
+        home = Path(scratch) / "ws"
+        shutil.copytree(args.home or sample_workspace(), home)
+        key = create_key(home)
+        server, base = serve(home, Path(scratch) / "server.log")
+        try:
+            load(base, key, questions, 1, 8)  # warm-up: model, caches, connections
+            single = load(base, key, questions, 1, args.single)
+            many = load(base, key, questions, args.clients, args.requests)
+        finally:
+            server.send_signal(signal.SIGINT)
+            server.wait(timeout=60)
+    report(single, many)
+
+
+def create_key(home: Path) -> str:
+    out = subprocess.run([HANDOFF, "--home", str(home), "keys", "create", "--role", "reader", "--json"],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out)["key"]
+
+
+def serve(home: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([HANDOFF, "--home", str(home), "serve", "--port", str(port)],
+                              stdout=log.open("w"), stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"handoff serve stopped:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return server, base
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    server.kill()
+    sys.exit("handoff serve was not ready within 300 s")
+
+
+def load(base: str, key: str, questions: list[str], clients: int, requests: int) -> Run:
+    """`requests` questions shared by `clients` threads; each request is timed from send to full reply."""
+    run, lock, counter = Run(clients), threading.Lock(), iter(range(requests))
+
+    def client() -> None:
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=120) as http:
+            for n in _take(counter, lock):
+                started = time.perf_counter()
+                try:
+                    response = http.post("/ask", json={"question": questions[n % len(questions)], "as_of": AS_OF})
+                    error = None if response.status_code == 200 else f"HTTP {response.status_code}: {response.text}"
+                except httpx.HTTPError as exc:
+                    error = f"{type(exc).__name__}: {exc}"
+                elapsed = time.perf_counter() - started
+                with lock:
+                    if error:
+                        run.errors.append(error)
+                    else:
+                        run.latencies.append(elapsed)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def _take(counter, lock):
+    while True:
+        with lock:
+            n = next(counter, None)
+        if n is None:
+            return
+        yield n
+
+
+def report(single: Run, many: Run) -> None:
+    print(single.line())
+    print(many.line())
+    ratio = many.percentile(95) / single.percentile(50)
+    errors = len(single.errors) + len(many.errors)
+    print(f"p95 at {many.clients} clients / single-client p50: {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x): "
+          f"{'met' if ratio <= TARGET_RATIO else 'MISSED'}")
+    print(f"errors: {errors} (target 0): {'met' if errors == 0 else 'MISSED'}")
+    for error in (single.errors + many.errors)[:5]:
+        print(f"  {error[:300]}")
+    print(f"single-client mean {statistics.fmean(single.latencies) * 1000:.0f} ms over {len(single.latencies)} "
+          f"requests")
+
+
+if __name__ == "__main__":
+    main()
