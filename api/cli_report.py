@@ -23,7 +23,6 @@ from handoff.retention.drain import RISE_POINTS, drain
 
 from .cli import AsOfOption, app, as_of_date, err, workspace
 from .progress import RichProgress
-from .report_html import render_html
 from .report_text import TABLES, check_table, csv_text, markdown, report_tables, table_named
 
 
@@ -49,7 +48,7 @@ def report_command(
     day = as_of_date(as_of)
     _check_csv_options(fmt, output, table)
     with RichProgress(err) as progress:
-        samples = sample_ownership(ws.store, settings, day, progress=progress)
+        samples = sample_ownership(ws.store, settings, day, progress=progress, git_cache=ws.home / "git")
     facts = load_facts(ws.store, settings)
     report = drain(facts, day, settings.horizon_days if horizon_days is None else horizon_days,
                    settings.risk_threshold, settings.critical_share, samples, stored_checklists(ws.store),
@@ -57,6 +56,8 @@ def report_command(
     if fmt is ReportFormat.csv:
         _write_csv(report, output, table)
     else:
+        from .report_html import render_html  # matplotlib loads only for the HTML report
+
         _write({ReportFormat.html: render_html, ReportFormat.md: markdown, ReportFormat.json: to_json}[fmt](report),
                output)
 

@@ -12,7 +12,7 @@ from handoff.core.errors import InputError
 from handoff.core.keys import has_active_key, list_keys, revoke_key
 from handoff.core.workspace import Workspace
 
-from .auth import ROLES, issue_key
+from handoff.core.keys import ROLES, issue_key
 from .cli import JsonOption, app, out, print_json, workspace
 
 keys_app = typer.Typer(no_args_is_help=True, help="Create, revoke and list the API keys of the HTTP API.")

@@ -1,15 +1,18 @@
 """Offboarding checklists and KT drafts as Markdown (GitHub task lists) or JSON.
 
-Markdown and JSON carry the same content; the JSON is `render.to_json` of the same record.
+Markdown and JSON carry the same content; the JSON is `to_json` of the same record.
 Nothing here reads a clock, so a fixed as-of date gives byte-identical output.
 """
 
 from __future__ import annotations
 
-from handoff.assist.kt import KtDraft
-from handoff.retention.offboarding import AtRiskFile, Checklist, Decision
+from typing import TYPE_CHECKING
 
 from handoff.core.plain import to_json
+from handoff.retention.offboarding import AtRiskFile, Checklist, Decision
+
+if TYPE_CHECKING:  # the KT module loads the index stack; rendering needs only the record's shape
+    from handoff.assist.kt import KtDraft
 
 FORMATS = ("md", "json")
 

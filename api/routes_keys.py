@@ -8,7 +8,8 @@ from fastapi.responses import JSONResponse
 from handoff.core.keys import KeyRecord, list_keys, revoke_key
 
 from .app import AppState, state
-from .auth import IssuedKey, issue_key, require
+from handoff.core.keys import IssuedKey, issue_key
+from .auth import require
 from handoff.core.plain import jsonable
 from .schemas import ISSUED_KEY_EXAMPLE, KEY_EXAMPLE, KeyList, KeyRequest, documented
 

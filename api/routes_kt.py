@@ -14,7 +14,8 @@ from handoff.core.keys import KeyRecord
 from handoff.retention.kt_scope import kt_scope
 
 from .app import AppState, state
-from .auth import authorize, require
+from handoff.core.keys import authorize
+from .auth import require
 from .offboarding_render import kt_markdown
 from handoff.core.plain import jsonable
 from .schemas import KT_EXAMPLE, KtRequest, documented

@@ -47,7 +47,7 @@ def knowledge_drain(
     s, day, facts = st.ws.settings, as_of or date.today(), st.facts.get()
     docs = indexed_documentation(st.readers.retriever().collection, facts)
     report = drain(facts, day, s.horizon_days if horizon_days is None else horizon_days, s.risk_threshold,
-                   s.critical_share, sample_ownership(st.ws.store, s, day), stored_checklists(st.ws.store), docs,
+                   s.critical_share, sample_ownership(st.ws.store, s, day, git_cache=st.ws.home / "git"), stored_checklists(st.ws.store), docs,
                    rise_points)
     if fmt == "csv":
         return PlainTextResponse(csv_text(table_named(report, table)), media_type="text/csv")

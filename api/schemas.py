@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from handoff.assist.retrieval import KINDS
 from handoff.core.keys import KeyRecord
 
-from .auth import ROLES
+from handoff.core.keys import ROLES
 
 ERRORS = {
     400: "Bad input: a malformed body or parameter, or a value the core refuses; the message says which.",

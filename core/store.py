@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, create_engine, event, text
+from sqlalchemy import Connection, bindparam, create_engine, event, make_url, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
@@ -97,6 +97,7 @@ MIGRATIONS: list[list[str]] = [
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+MIGRATION_LOCK = 0x48414E44  # "HAND": the PostgreSQL advisory lock held while a store migrates
 
 
 class FactsStore:
@@ -123,8 +124,13 @@ class FactsStore:
             yield conn
 
     def rows(self, sql: str, **params) -> list[Mapping]:
+        """Rows as dicts; a list or tuple parameter expands for `IN :name`."""
+        statement = text(sql)
+        lists = [name for name, value in params.items() if isinstance(value, (list, tuple))]
+        if lists:
+            statement = statement.bindparams(*(bindparam(name, expanding=True) for name in lists))
         with self.read() as conn:
-            return [dict(r._mapping) for r in conn.execute(text(sql), params)]
+            return [dict(r._mapping) for r in conn.execute(statement, params)]
 
     def close(self) -> None:
         self.engine.dispose()
@@ -132,10 +138,11 @@ class FactsStore:
     def _migrate(self) -> None:
         try:
             with self.transaction() as conn:
+                _lock_migrations(conn)
                 version = _schema_version(conn)
                 if version > SCHEMA_VERSION:
                     raise WorkspaceError(
-                        f"facts store {self.url} has schema {version}, newer than this Handoff "
+                        f"facts store {_shown(self.url)} has schema {version}, newer than this Handoff "
                         f"({SCHEMA_VERSION}); upgrade Handoff"
                     )
                 for number in range(version, SCHEMA_VERSION):
@@ -143,7 +150,7 @@ class FactsStore:
                         conn.execute(text(statement))
                     set_meta(conn, "schema_version", str(number + 1))
         except OperationalError as exc:
-            raise WorkspaceError(f"cannot open facts store {self.url}: {exc.orig}") from None
+            raise WorkspaceError(f"cannot open facts store {_shown(self.url)}: {exc.orig}") from None
 
 
 def insert_many(conn: Connection, table: str, rows: Iterable[Mapping]) -> None:
@@ -168,11 +175,17 @@ def set_meta(conn: Connection, key: str, value: str) -> None:
     )
 
 
+def _lock_migrations(conn: Connection) -> None:
+    """Workers opening a new PostgreSQL store together would each migrate it; the others wait here instead."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+
+
 def _schema_version(conn: Connection) -> int:
     exists = conn.execute(text(
         "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
         if conn.dialect.name == "sqlite"
-        else "SELECT 1 FROM information_schema.tables WHERE table_name = 'meta'"
+        else "SELECT 1 FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = current_schema()"
     )).scalar()
     if not exists:
         return 0
@@ -181,7 +194,7 @@ def _schema_version(conn: Connection) -> int:
 
 def _engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(_with_driver(url), pool_pre_ping=True)
     engine = create_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -198,3 +211,14 @@ def _engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def _with_driver(url: str):
+    """`postgresql://` names SQLAlchemy's default driver, psycopg2; Handoff ships psycopg 3."""
+    parsed = make_url(url)
+    return parsed.set(drivername="postgresql+psycopg") if parsed.drivername == "postgresql" else parsed
+
+
+def _shown(url: str) -> str:
+    """The URL for messages: a server URL's password is never printed."""
+    return make_url(url).render_as_string(hide_password=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 from handoff.core.errors import ExternalError
 from handoff.core.people import identity_key
 
-from .git import GIT_ENV, GitRepo, decode
+from .git import GitRepo, decode
 
 IGNORE_REVS_FILE = ".git-blame-ignore-revs"
 
@@ -73,7 +73,7 @@ def blame_files(repo: GitRepo, head: str, paths: list[str], options: BlameOption
 def blame_file(repo: GitRepo, head: str, path: str, options: BlameOptions) -> Counts:
     result = subprocess.run(
         ["git", "-C", str(repo.path), "blame", "--incremental", *options.args, head, "--", path],
-        capture_output=True, env=GIT_ENV,
+        capture_output=True, env=repo.environment,
     )
     if result.returncode != 0:
         message = decode(result.stderr).strip().splitlines()

@@ -15,12 +15,14 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-
-from llama_index.core import Document
+from typing import TYPE_CHECKING
 
 from handoff.core.records import Adr, Ticket
 
 from .content import FileText
+
+if TYPE_CHECKING:
+    from llama_index.core import Document
 
 EMBEDDED_KEYS = ("path", "title", "symbol", "key")
 
@@ -81,6 +83,8 @@ def ticket_version(ticket: Ticket) -> str:
 
 
 def _document(doc_id: str, text: str, version: str, **metadata) -> Document:
+    from llama_index.core import Document  # versions are needed without the index stack, documents are not
+
     metadata["version"] = version
     document = Document(id_=doc_id, text=text, metadata=metadata)
     document.excluded_embed_metadata_keys = [k for k in metadata if k not in EMBEDDED_KEYS]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -63,7 +64,8 @@ def repo_name(repo: GitRepo, name: str | None) -> str:
 
 
 def ingest_repository(store: FactsStore, settings: Settings, path: str, name: str | None = None,
-                      progress: Progress | None = None) -> IngestSummary:
+                      progress: Progress | None = None, git_cache: Path | None = None) -> IngestSummary:
+    """`git_cache`: a workspace folder for the commit-graph that speeds up blame (none: blame without)."""
     progress = progress or SilentProgress()
     repo = GitRepo.open(path)
     summary = IngestSummary(repo=repo_name(repo, name), path=str(repo.path))
@@ -81,17 +83,19 @@ def ingest_repository(store: FactsStore, settings: Settings, path: str, name: st
         _warn(summary, progress, f"{summary.repo}: shallow clone, history is partial; authorship and "
                                  f"truck factor cover only the fetched commits (git fetch --unshallow)")
     full = previous_head is None or not repo.is_ancestor(previous_head, head)
+    if git_cache is not None and head != previous_head:
+        repo = repo.with_commit_graph(git_cache / summary.repo, head)
 
     started = time.perf_counter()
-    histories = {} if full else authorship.from_rows(
-        store.rows("SELECT * FROM authorship WHERE repo = :repo", repo=summary.repo))
-    touched: set[str] = set()
-    commits: list[Commit] = []
     progress.stage("history")
+    commits: list[Commit] = []
     for commit in read_commits(repo, None if full else previous_head):
-        authorship.apply_commit(histories, commit, touched)
         commits.append(commit)
         progress.advance()
+    histories = {} if full else _stored_histories(store, summary.repo, commits)
+    touched: set[str] = set()
+    for commit in commits:
+        authorship.apply_commit(histories, commit, touched)
     summary.commits_new = len(commits)
     summary.seconds["history"] = time.perf_counter() - started
 
@@ -165,6 +169,16 @@ def _ownership(repo: GitRepo, head: str, settings: Settings, stored: dict[str, _
             _warn(summary, progress, f"{summary.repo}: {summary.excluded[reason]} submodule(s) skipped; "
                                      f"ingest each submodule as its own repository")
     return files
+
+
+def _stored_histories(store: FactsStore, repo: str, commits: list[Commit]) -> authorship.Histories:
+    """The stored authorship of just the paths the new commits touch (and the paths they rename)."""
+    paths = sorted({p for c in commits for ch in c.changes for p in (ch.path, ch.old_path) if p})
+    rows = []
+    for start in range(0, len(paths), 500):
+        rows += store.rows("SELECT * FROM authorship WHERE repo = :repo AND path IN :paths", repo=repo,
+                           paths=tuple(paths[start:start + 500]))
+    return authorship.from_rows(rows)
 
 
 def _known_text_or_binary(old: _StoredFile | None, blob: str) -> bool:

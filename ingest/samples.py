@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import text
 
@@ -71,13 +72,15 @@ def month_ends(as_of: date, months: int = MONTHS) -> list[date]:
 
 
 def sample_ownership(store: FactsStore, settings: Settings, as_of: date, months: int = MONTHS,
-                     progress: Progress | None = None) -> list[OwnershipSample]:
-    """Ownership at each of the last `months` month-ends, every ingested repository together."""
+                     progress: Progress | None = None, git_cache: Path | None = None) -> list[OwnershipSample]:
+    """Ownership at each of the last `months` month-ends, every ingested repository together.
+
+    `git_cache` is the workspace folder of the commit-graphs the ingest keeps for fast blame."""
     progress = progress or SilentProgress()
     resolve = _resolver(store, settings)
     samples = {at: OwnershipSample(at) for at in month_ends(as_of, months)}
     for row in store.rows("SELECT name, path, head FROM repos WHERE head IS NOT NULL ORDER BY name"):
-        for at, sha, folders in _repo_samples(store, settings, row, list(samples), progress):
+        for at, sha, folders in _repo_samples(store, settings, row, list(samples), progress, git_cache):
             samples[at].commits[row["name"]] = sha
             for folder, counts in folders.items():
                 _add_people(samples[at].lines.setdefault((row["name"], folder), {}), counts, resolve)
@@ -102,14 +105,16 @@ def _resolver(store: FactsStore, settings: Settings):
     return resolve
 
 
-def _repo_samples(store: FactsStore, settings: Settings, row, dates: list[date],
-                  progress: Progress) -> Iterable[tuple[date, str, FolderCounts]]:
+def _repo_samples(store: FactsStore, settings: Settings, row, dates: list[date], progress: Progress,
+                  git_cache: Path | None) -> Iterable[tuple[date, str, FolderCounts]]:
     """(date, commit, counts per folder) for each date on which the repository had a commit."""
     try:
         git = GitRepo.open(row["path"])
     except NotARepositoryError as exc:
         progress.warn(f"{row['name']}: {exc.message}; its trend is left out")
         return
+    if git_cache is not None:
+        git = git.with_commit_graph(git_cache / row["name"], row["head"])
     commits = {at: found for at in dates if (found := _commit_before(git, row["head"], at))}
     options = blame_options(git, row["head"], settings.blame_ignore_whitespace, settings.blame_detect_moves)
     try:

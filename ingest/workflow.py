@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handoff.core.errors import InputError
 from handoff.core.facts import load_facts
@@ -20,12 +21,14 @@ from handoff.core.progress import Progress
 from handoff.core.records import Adr, Problem, Ticket
 from handoff.core.workspace import Workspace
 
+if TYPE_CHECKING:  # the index stack (LlamaIndex, Chroma) loads only when an ingest indexes
+    from .index import Index, SyncSummary
+
 from . import content as repo_content
 from .content import FileText, RepoContent
 from .documents import (HistoryEntry, file_document, file_version, history_document, history_version,
                         ticket_document, ticket_version)
 from .git import GitRepo
-from .index import Index, SyncSummary
 from .knowledge import save_adrs, save_tickets
 from .redact import redact
 from .remote import is_url, mirror, url_name
@@ -57,7 +60,11 @@ def run_ingest(ws: Workspace, sources: list[tuple[str, str | None]], ticket_file
     """Ingest `sources` ((path or URL, name)) and `ticket_files` ((file, repo)); `index=False` stops at facts."""
     started = time.perf_counter()
     report = IngestReport()
-    vectors = Index(ws.home / "index", ws.settings, progress) if index else None
+    vectors = None
+    if index:
+        from .index import Index
+
+        vectors = Index(ws.home / "index", ws.settings, progress)
     for source, name in sources:
         report.sources.append(_ingest_repository(ws, source, name, vectors, progress))
     for path, repo in ticket_files:
@@ -85,7 +92,7 @@ def _ingest_repository(ws: Workspace, source: str, name: str | None, vectors: In
     if is_url(source):
         name = name or url_name(source)
         source = str(mirror(ws.home / "mirrors", source, name))
-    facts = ingest_repository(ws.store, ws.settings, source, name, progress)
+    facts = ingest_repository(ws.store, ws.settings, source, name, progress, git_cache=ws.home / "git")
     report = SourceReport(source=facts.repo, facts=facts)
     if facts.head is None:
         return report

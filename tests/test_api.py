@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from handoff.api import jobs as jobs_module
 from handoff.api.app import create_app
-from handoff.api.auth import ROLES, issue_key, permits
+from handoff.core.keys import ROLES, issue_key, permits
 from handoff.api.cli_server import is_loopback
 from handoff.api.main import app as cli_app
 from handoff.core.errors import InputError

@@ -14,13 +14,16 @@ failing): the caller cuts line windows instead.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
-from llama_index.core.node_parser import CodeSplitter
 from tree_sitter import Node, Tree
 
 from .grammars import Grammar, grammar_for, parser_for
 from .lines import MAX_CHARS, Lines, Span
 from .symbols import enclosing_symbol, is_comment_line
+
+if TYPE_CHECKING:
+    from llama_index.core.node_parser import CodeSplitter
 
 MIN_SHARE = 0.2  # a piece under this share of the limit does not stand alone
 
@@ -48,6 +51,8 @@ def code_spans(lines: Lines, language: str | None, max_chars: int = MAX_CHARS) -
 
 def _splitter(language: str, grammar: Grammar, max_chars: int) -> CodeSplitter:
     """This thread's splitter, which holds this thread's parser."""
+    from llama_index.core.node_parser import CodeSplitter  # loaded on the first file to chunk, not on import
+
     splitters = _local.__dict__.setdefault("splitters", {})
     key = (language, max_chars)
     if key not in splitters:
