@@ -128,7 +128,7 @@ def _open_retriever(root: Path, ws: Workspace):
     """A Retriever over `root` with its embedding model loaded now rather than on the first question."""
     from handoff.assist.retrieval import Filters, Retriever
 
-    retriever = Retriever(root, ws.settings)
+    retriever = Retriever(root, ws.settings, batch_queries=True)
     if not retriever.empty:
         retriever.dense("warm-up", 1, Filters())
     return retriever

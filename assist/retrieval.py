@@ -15,9 +15,11 @@ import numpy as np
 
 from handoff.core.errors import InputError, NotFoundError
 from handoff.core.settings import Settings
-from handoff.ingest.embedding import embedder, model_id
+from handoff.ingest.embedding import embedder, model_id, query_embeddings
 from handoff.ingest.lexical import LexicalIndex
 from handoff.ingest.vectors import chroma_client, open_collection
+
+from .batching import QueryBatcher
 
 KINDS = ("code", "doc", "adr", "ticket", "history")
 RRF_K = 60
@@ -71,12 +73,21 @@ class Hit:
 class Retriever:
     """Searches the workspace index; the embedding model loads on the first dense search."""
 
-    def __init__(self, index_root: Path, settings: Settings):
+    def __init__(self, index_root: Path, settings: Settings, batch_queries: bool = False):
+        """`batch_queries`: embed questions asked at the same time in one batch (a server's setting)."""
         self.settings = settings
         client = chroma_client(index_root / "chroma", settings.chroma_url)
         self.collection, _ = open_collection(client, model_id(settings))
         self.lexical = LexicalIndex.load(index_root / "bm25")
         self._model = None
+        self._batcher = QueryBatcher(lambda questions: query_embeddings(self.model, questions)) if batch_queries \
+            else None
+
+    @property
+    def model(self):
+        if self._model is None:
+            self._model = embedder(self.settings)
+        return self._model
 
     @property
     def empty(self) -> bool:
@@ -92,9 +103,7 @@ class Retriever:
         return merge_overlaps(fuse(dense, lexical))[:k]
 
     def dense(self, query: str, n: int, filters: Filters) -> list[Hit]:
-        if self._model is None:
-            self._model = embedder(self.settings)
-        vector = self._model.get_query_embedding(query)
+        vector = self._batcher(query) if self._batcher else self.model.get_query_embedding(query)
         wanted = n * 3 if filters.path_prefix else n
         result = self.collection.query(query_embeddings=[vector], n_results=min(wanted, self.collection.count()),
                                        where=filters.where(), include=["documents", "metadatas", "distances"])

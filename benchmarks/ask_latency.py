@@ -54,7 +54,7 @@ def main() -> None:
 
 
 def raw_retrieval(retriever: Retriever, question: str, n: int) -> None:
-    vector = retriever._model.get_query_embedding(question)
+    vector = retriever.model.get_query_embedding(question)
     retriever.collection.query(query_embeddings=[vector], n_results=n)
     retriever.lexical.search(question, n)
 

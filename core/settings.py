@@ -91,6 +91,7 @@ class Settings(BaseSettings):
     embed_api_base: str = Field("", description="OpenAI-compatible embeddings endpoint; empty means local model.")
     embed_api_key: str = Field("", description="API key for embed_api_base.")
     chroma_url: str = Field("", description="Chroma server URL; empty means the embedded store in the workspace.")
+    broker_url: str = Field("", description="Celery broker URL (redis://...); empty means the in-process worker pool.")
     max_file_bytes: int = Field(1_000_000, ge=1, description="Files larger than this are not indexed.")
     adr_globs: list[str] = Field(default_factory=list, description="Extra globs of ADR files in every repository.")
     ticket_patterns: list[str] = Field(

@@ -35,6 +35,13 @@ def embedder(settings: Settings) -> BaseEmbedding:
     return local_embedder(settings.embed_model, settings.embed_batch_size, settings.embed_device)
 
 
+def query_embeddings(model: BaseEmbedding, queries: list[str]) -> list[list[float]]:
+    """Several questions embedded as queries in one call (one forward pass for a local model)."""
+    if hasattr(model, "_embed"):  # HuggingFaceEmbedding: its batched path with the query prompt
+        return model._embed(queries, prompt_name="query")
+    return [model.get_query_embedding(q) for q in queries]
+
+
 def local_embedder(name: str, batch_size: int = 64, device: str = "cpu") -> BaseEmbedding:
     os.environ.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", HF_HUB_DISABLE_PROGRESS_BARS="1",
                       TRANSFORMERS_VERBOSITY="error", TOKENIZERS_PARALLELISM="false")
