@@ -38,7 +38,9 @@ class IndexedChunks:
     """Every chunk of the index, read once and grouped by file: what drafts are built from."""
 
     def __init__(self, collection):
-        got = collection.get(include=["documents", "metadatas"])
+        from handoff.ingest.vectors import all_chunks  # the index stack loads with the first index read
+
+        got = all_chunks(collection)
         chunks = [Chunk(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
         self.chunks = sorted(chunks, key=lambda c: (*c.key, c.start, c.id))
         self.by_file: dict[tuple[str, str], list[Chunk]] = defaultdict(list)

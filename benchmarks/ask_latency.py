@@ -29,6 +29,7 @@ from handoff.assist.retrieval import CANDIDATES, Retriever
 from handoff.core.facts import load_facts
 from handoff.core.workspace import Workspace
 from handoff.ingest.lexical import LexicalIndex
+from handoff.ingest.vectors import all_chunks
 
 CACHE = ROOT / ".bench" / "latency"
 WINDOW = 40
@@ -101,7 +102,7 @@ def add_filler(ws: Workspace, target: int, embed: bool) -> None:
         ids = [f"filler:{start + i}#0" for i in range(len(part))]
         collection.add(ids=ids, documents=part, metadatas=metas[start:start + batch], embeddings=vectors)
         print(f"  filler {start + len(part)}/{len(texts)}", file=sys.stderr)
-    data = collection.get(include=["documents", "metadatas"])
+    data = all_chunks(collection)
     LexicalIndex.from_chunks(data["ids"], data["documents"], data["metadatas"]).save(ws.home / "index" / "bm25")
 
 

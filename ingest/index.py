@@ -29,7 +29,7 @@ from handoff.core.settings import Settings
 from .embedding import embedder, model_id
 from .lexical import LexicalIndex
 from .splitter import ChunkSplitter
-from .vectors import BatchedChromaStore, chroma_client, open_collection
+from .vectors import BatchedChromaStore, all_chunks, chroma_client, open_collection
 
 
 @dataclass
@@ -115,7 +115,7 @@ class Index:
         if marker.is_file() and marker.read_text() == fingerprint:
             return False
         self.progress.stage("bm25")
-        data = self.collection.get(include=["documents", "metadatas"])
+        data = all_chunks(self.collection)
         LexicalIndex.from_chunks(data["ids"], data["documents"], data["metadatas"]).save(self.root / "bm25")
         _atomic_write(marker, fingerprint)
         return True

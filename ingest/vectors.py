@@ -8,6 +8,7 @@ than the server accepts, as upserts, so a run repeated after a crash never dupli
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,15 @@ from handoff.core.errors import ExternalError
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 COLLECTION = "handoff"
+DEFAULT_DATABASE = "default_database"
 
 
 def chroma_client(path: Path, url: str = ""):
+    """The embedded store at `path`, or the server at `url`, whose path names the Chroma database.
+
+    Workspaces sharing one server keep apart by database (`http://chroma:8000/team-a`), each
+    created on first use; a URL without a path uses the server's default database.
+    """
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -32,11 +39,28 @@ def chroma_client(path: Path, url: str = ""):
     if not url:
         return chromadb.PersistentClient(path=str(path), settings=settings)
     parsed = urlparse(url)
+    server = {"host": parsed.hostname, "port": parsed.port or 8000, "ssl": parsed.scheme == "https"}
+    database = parsed.path.strip("/") or DEFAULT_DATABASE
     try:
-        return chromadb.HttpClient(host=parsed.hostname, port=parsed.port or 8000, ssl=parsed.scheme == "https",
-                                   settings=settings)
+        _ensure_database(server, database)
+        return chromadb.HttpClient(**server, database=database, settings=settings)
     except Exception as exc:
         raise ExternalError(f"cannot reach the Chroma server at {url}: {exc}; start it with `chroma run`") from None
+
+
+def _ensure_database(server: dict, database: str) -> None:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from chromadb.errors import NotFoundError, UniqueConstraintError
+
+    admin = chromadb.AdminClient(ChromaSettings(
+        anonymized_telemetry=False, chroma_api_impl="chromadb.api.fastapi.FastAPI", chroma_server_host=server["host"],
+        chroma_server_http_port=server["port"], chroma_server_ssl_enabled=server["ssl"]))
+    try:
+        admin.get_database(database)
+    except NotFoundError:
+        with contextlib.suppress(UniqueConstraintError):  # another worker created it meanwhile
+            admin.create_database(database)
 
 
 def open_collection(client, model_id: str):
@@ -67,3 +91,17 @@ class BatchedChromaStore(ChromaVectorStore):
             self._collection.delete(ids=[n.node_id for n in batch])
             ids += super().add(batch, **add_kwargs)
         return ids
+
+
+def all_chunks(collection, include: tuple[str, ...] = ("documents", "metadatas"), page: int = 5000) -> dict:
+    """Every stored chunk, read a page at a time: one `get` of a large collection overflows SQLite's
+    limit on bound variables inside Chroma."""
+    found: dict[str, list] = {"ids": [], **{field: [] for field in include}}
+    offset = 0
+    while True:
+        batch = collection.get(include=list(include), limit=page, offset=offset)
+        for field in found:
+            found[field] += batch[field]
+        if len(batch["ids"]) < page:
+            return found
+        offset += page

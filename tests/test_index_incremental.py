@@ -185,3 +185,16 @@ def _wait_for(port: int) -> None:
                 return
         time.sleep(0.05)
     raise RuntimeError(f"git daemon did not listen on port {port}")
+
+
+def test_all_chunks_reads_a_large_collection_in_pages(tmp_path):
+    from handoff.ingest.vectors import all_chunks
+
+    collection, _ = open_collection(chroma_client(tmp_path / "chroma"), "local:test")
+    ids = [f"c{i:05d}" for i in range(12_000)]
+    for start in range(0, len(ids), 4000):
+        part = ids[start:start + 4000]
+        collection.add(ids=part, embeddings=[[1.0, float(i)] for i in range(len(part))], documents=part,
+                       metadatas=[{"n": i} for i in range(len(part))])
+    got = all_chunks(collection, page=5000)
+    assert sorted(got["ids"]) == ids and sorted(got["documents"]) == ids and len(got["metadatas"]) == 12_000
