@@ -41,17 +41,25 @@ demo: install
 	$(HANDOFF) report --as-of $(DEMO_DATE) --format md
 	$(HANDOFF) report --as-of $(DEMO_DATE) -o $(DEMO)/knowledge-drain.html
 
-# Debian packages the tests drive for real: Chromium for the browser tests (never a downloaded browser).
+# Debian packages the tests drive for real: Chromium for the browser tests (never a downloaded browser);
+# redis-server and PostgreSQL, which the server tests start themselves on free loopback ports.
 system-packages:
 	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+	@command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q redis-server postgresql)
 
+# The whole suite on the embedded stores, then the fast tests again on PostgreSQL and a Chroma server.
 test: install system-packages
 	$(BIN)/python -m pytest
+	HANDOFF_TEST_SERVERS=1 $(BIN)/python -m pytest -m "not slow"
 
 bench: install
 	$(BIN)/python benchmarks/ownership.py
 	$(BIN)/python benchmarks/retrieval.py
 	$(BIN)/python benchmarks/ask_latency.py
+	$(BIN)/python benchmarks/api_load.py
+	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/report.py
+	$(BIN)/python benchmarks/workers.py
 
 clean:
 	rm -rf $(VENV) build .bench

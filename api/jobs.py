@@ -1,5 +1,8 @@
 """Ingest jobs: checked when submitted, run by a worker pool outside the request, kept in `jobs`.
 
+The pool is in-process by default; with `broker_url` set, jobs go to Celery workers (`handoff
+worker`, see `handoff.ingest.tasks`), which keep the same row and honour the same cancel flag.
+
 A job's row holds what the CLI's progress bars show (the stage, items done of the total) and
 the warnings and errors a run produced; it is written as the work goes, so any request (or a
 second server process) reads the same state. Cancelling sets a flag that the job's progress
@@ -132,11 +135,26 @@ class JobStore:
         return _job(rows[0]) if rows else None
 
     def update(self, job_id: str, **values) -> None:
-        values = {k: json.dumps(v) if k in ("result", "errors") else v for k, v in values.items()}
+        values = _encoded(values)
         assignments = ", ".join(f"{k} = :{k}" for k in values)
         with self.store.transaction() as conn:
             conn.execute(text(f"UPDATE jobs SET {assignments}, updated_at = :now WHERE id = :id"),
                          {**values, "now": _now(), "id": job_id})
+
+    def finish(self, job_id: str, state: str, **values) -> None:
+        """Give a queued or running job its final state; a job that has one keeps it."""
+        values = _encoded(values)
+        assignments = "".join(f", {k} = :{k}" for k in values)
+        with self.store.transaction() as conn:
+            conn.execute(text(f"UPDATE jobs SET state = :state{assignments}, updated_at = :now "
+                              "WHERE id = :id AND state IN ('queued', 'running')"),
+                         {**values, "state": state, "now": _now(), "id": job_id})
+
+    def count_done(self, job_id: str, done: int) -> None:
+        """Raise the parts done to `done`: workers finishing together report counts out of order."""
+        with self.store.transaction() as conn:
+            conn.execute(text("UPDATE jobs SET done = :done, updated_at = :now WHERE id = :id AND done < :done"),
+                         {"done": done, "now": _now(), "id": job_id})
 
     def interrupt_unfinished(self) -> None:
         """Jobs a stopped server left queued or running can never finish: mark them failed."""
@@ -186,17 +204,32 @@ class JobProgress:
 
 
 class JobRunner:
-    """Runs ingest jobs in a worker pool, one at a time, and tells the readers when one completes."""
+    """Runs ingest jobs in a worker pool, one at a time, and tells the readers when one completes.
+
+    With `broker_url` the jobs go to Celery workers instead, which outlive this process: their
+    jobs are not interrupted at start-up, and readers see the Chroma server's collection live and
+    each new BM25 generation once it is published.
+    """
 
     def __init__(self, ws: Workspace, readers, workers: int = 1):
         self.ws, self.readers = ws, readers
         self.jobs = JobStore(ws.store)
-        self.jobs.interrupt_unfinished()
+        self.celery = bool(ws.settings.broker_url)
+        if self.celery:
+            _connect_celery(ws)
+        else:
+            self.jobs.interrupt_unfinished()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest-job")
         self._running: dict[str, tuple[Future, threading.Event]] = {}
 
     def submit(self, plan: IngestPlan, request: dict) -> Job:
         job = self.jobs.create("ingest", request)
+        if self.celery:
+            from handoff.ingest.tasks import submit
+
+            submit(job.id, {"sources": plan.sources, "tickets": [(str(p), r) for p, r in plan.tickets],
+                            "index": plan.index})
+            return job
         cancelled = threading.Event()
         future = self._pool.submit(self._run, job.id, plan, cancelled)
         self._running[job.id] = (future, cancelled)
@@ -250,6 +283,17 @@ class JobRunner:
         if plan.index:
             self.readers.publish()
         return report
+
+
+def _connect_celery(ws: Workspace) -> None:
+    from handoff.ingest.tasks import check_settings, connect
+
+    check_settings(ws.settings)
+    connect(ws.settings)
+
+
+def _encoded(values: dict) -> dict:
+    return {k: json.dumps(v) if k in ("result", "errors") else v for k, v in values.items()}
 
 
 def _job(row) -> Job:

@@ -7,6 +7,7 @@ others for offboarding, reports and the server), all on the one `app` defined in
 from . import cli_offboarding  # noqa: F401
 from . import cli_report  # noqa: F401
 from . import cli_server  # noqa: F401
+from . import cli_worker  # noqa: F401
 from .cli import app
 
 __all__ = ["app"]

@@ -158,7 +158,8 @@ def related_to(cited: list[Citation], facts: Facts) -> Related:
         if any((repo, p) in paths for p in changed):
             keys.update(facts.commit_tickets.get((repo, sha), []))
             adr_paths.update((repo, p) for p in changed if any(a.repo == repo and a.path == p for a in facts.adrs))
-    tickets = [facts.tickets[k] for k, _ in keys.most_common() if k in facts.tickets][:8]
+    ranked = sorted(keys, key=lambda k: (-keys[k], k))  # most linked first; ties by key, whatever the store's order
+    tickets = [facts.tickets[k] for k in ranked if k in facts.tickets][:8]
     adrs = [a for a in facts.adrs if (a.repo, a.path) in adr_paths]
     return Related(
         adrs=[{"repo": a.repo, "path": a.path, "number": a.number, "title": a.title, "status": a.status}

@@ -145,7 +145,7 @@ def _resolver(directory: Directory):
 def _files(store: FactsStore, resolve, include_bots: bool):
     owners: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     bot_lines: dict[tuple[str, str], int] = defaultdict(int)
-    for r in store.rows("SELECT repo, path, email, name, lines FROM blame_lines"):
+    for r in store.rows("SELECT repo, path, email, name, lines FROM blame_lines ORDER BY repo, path, email"):
         person = resolve(r["email"], r["name"])
         if person.kind == "bot" and not include_bots:
             bot_lines[(r["repo"], r["path"])] += r["lines"]
@@ -164,7 +164,8 @@ def _files(store: FactsStore, resolve, include_bots: bool):
 
 def _contributions(store: FactsStore, resolve) -> dict[tuple[str, str], dict[str, Contribution]]:
     result: dict[tuple[str, str], dict[str, Contribution]] = defaultdict(dict)
-    for r in store.rows("SELECT repo, path, email, name, first_author, deliveries, added, deleted FROM authorship"):
+    for r in store.rows("SELECT repo, path, email, name, first_author, deliveries, added, deleted FROM authorship "
+                        "ORDER BY repo, path, email"):
         person = resolve(r["email"], r["name"]).id
         c = result[(r["repo"], r["path"])].setdefault(person, Contribution())
         c.first_author = c.first_author or bool(r["first_author"])
@@ -185,7 +186,7 @@ def _commits(store: FactsStore, resolve) -> list[CommitFact]:
 
 def _changes(store: FactsStore) -> dict[tuple[str, str], list[str]]:
     changes: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for r in store.rows("SELECT repo, sha, path FROM file_changes"):
+    for r in store.rows("SELECT repo, sha, path FROM file_changes ORDER BY repo, sha, path"):
         changes[(r["repo"], r["sha"])].append(r["path"])
     return dict(changes)
 

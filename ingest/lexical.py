@@ -48,7 +48,12 @@ class LexicalIndex:
 
     @classmethod
     def from_chunks(cls, ids: list[str], texts: list[str], metadata: list[dict]) -> LexicalIndex:
-        """The index of stored chunks: text plus path, title and symbol; metadata kept for filtering."""
+        """The index of stored chunks: text plus path, title and symbol; metadata kept for filtering.
+
+        Chunks are taken in id order, not the store's: ties between equal scores then fall the same
+        way however the chunks were written (one process, or workers in any order)."""
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        ids, texts, metadata = [ids[i] for i in order], [texts[i] for i in order], [metadata[i] for i in order]
         searchable = [f"{m.get('path', '')} {m.get('title', '')} {m.get('symbol', '')}\n{t}"
                       for t, m in zip(texts, metadata)]
         return cls.build(ids, searchable, [{k: m[k] for k in FILTERABLE if k in m} for m in metadata])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,12 +10,20 @@ import pytest
 from handoff.core.workspace import Workspace
 
 from .gitbuilder import GitBuilder
+from .servers import chroma, postgres, redis_url, servers_requested  # noqa: F401  (session fixtures)
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
-    ws, _ = Workspace.init(tmp_path / "ws")
-    return ws
+def workspace(tmp_path: Path, request) -> Iterator[Workspace]:
+    """A new workspace; with HANDOFF_TEST_SERVERS=1, on a new PostgreSQL database and Chroma database."""
+    home = tmp_path / "ws"
+    if servers_requested():
+        home.mkdir()
+        (home / "handoff.toml").write_text(f"database_url = '{request.getfixturevalue('postgres').database()}'\n"
+                                           f"chroma_url = '{request.getfixturevalue('chroma').database()}'\n")
+    ws, _ = Workspace.init(home)
+    yield ws
+    ws.store.close()
 
 
 @pytest.fixture

@@ -1,0 +1,25 @@
+"""`handoff worker`: a Celery worker that runs the parts of this workspace's ingest jobs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .cli import app, workspace
+from .jobs import JobStore
+
+
+@app.command("worker")
+def worker_command(
+    ctx: typer.Context,
+    visibility_timeout: Annotated[int, typer.Option(
+        "--visibility-timeout", min=10,
+        help="Seconds after which a part whose worker died goes to another worker; longer than the slowest part.")]
+    = 3600,
+):
+    """Run ingest jobs queued on broker_url, one part at a time, until stopped; start one per core or machine."""
+    from handoff.ingest.tasks import serve  # Celery only where a worker runs
+
+    ws = workspace(ctx)
+    serve(ws, JobStore(ws.store), visibility_timeout)
