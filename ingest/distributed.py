@@ -16,7 +16,7 @@ it) only stages the same output again, and a part already staged is not run agai
 
 The writes are those of the embedded ingest, through its own helpers and in the same order:
 both modes write the same facts and the same chunks. Blame staged by a batch is handed to
-`_ownership` as if stored, so the one rule that sorts files (left out, unchanged, blamed) stays
+`files_at_head` as if stored, so the one rule that sorts files (left out, unchanged, blamed) stays
 in `repository.py`; a file the batches missed is simply blamed there. The content buckets are
 fixed, so a document always falls in the same bucket, and each bucket keeps its own docstore
 (`<repo>~<bucket>`): workers never write the same docstore at once.
@@ -46,10 +46,10 @@ from .git import GitRepo
 from .history import Change, Commit, read_commits
 from .index import Index, SyncSummary
 from .remote import is_url, mirror, url_name
-from .repository import (IngestSummary, _clear, _ownership, _save_authorship, _save_commits, _save_files,
-                         _save_repo, _stored_files, _StoredFile, _warn, ingest_repository, repo_name)
+from .repository import (IngestSummary, StoredFile, clear_repository, files_at_head, ingest_repository, repo_name,
+                         save_authorship, save_commits, save_files, save_repo, stored_files, warn)
 from .tree import attribute_reasons, binary_blobs, list_tree, structural_reason
-from .workflow import _ingest_tickets, _refresh_adrs, _sync_content
+from .workflow import ingest_tickets, refresh_adrs, sync_content
 
 PHASES = ("prepare", "facts", "write", "content", "finish")
 KINDS = {"prepare": ("prepare",), "facts": ("history", "blame"), "write": ("write",),
@@ -179,7 +179,7 @@ def _to_blame(ws: Workspace, repo: GitRepo, plan: dict) -> list[list[str]]:
     settings = ws.settings
     options = blame_options(repo, plan["head"], settings.blame_ignore_whitespace, settings.blame_detect_moves)
     options.close()
-    stored = {} if plan["since"] is None else _stored_files(ws.store, plan["name"])
+    stored = {} if plan["since"] is None else stored_files(ws.store, plan["name"])
     entries = [e for e in list_tree(repo, plan["head"]) if not structural_reason(e)]
     left_out = attribute_reasons(repo, plan["head"], [e.path for e in entries], settings.exclude)
     changed = [e for e in entries if e.path not in left_out and not _same(stored.get(e.path), e.blob, options.key)]
@@ -187,7 +187,7 @@ def _to_blame(ws: Workspace, repo: GitRepo, plan: dict) -> list[list[str]]:
     return [[e.path, e.blob] for e in changed if e.blob not in binary]
 
 
-def _same(old: _StoredFile | None, blob: str, options: str) -> bool:
+def _same(old: StoredFile | None, blob: str, options: str) -> bool:
     return old is not None and old.blob == blob and (
         old.excluded == "binary" or (old.excluded is None and old.options == options))
 
@@ -244,27 +244,27 @@ def write(ws: Workspace, folder: JobFolder, progress: Progress, i: int) -> dict:
     batches = [folder.read(f"blame.{i}.{k}") for k in range(len(plan["batches"]))]
     summary = _write_facts(ws, plan, folder.read(f"history.{i}"), batches, progress)
     survey, adr_texts = _survey(ws, GitRepo.open(plan["path"]), plan["head"])
-    adrs = _refresh_adrs(ws, plan["name"], adr_texts, survey)
+    adrs = refresh_adrs(ws, plan["name"], adr_texts, survey)
     return {"facts": summary, "adrs": len(adrs), "problems": survey.problems, "skipped": survey.skipped,
             "redactions": survey.redactions}
 
 
 def _write_facts(ws: Workspace, plan: dict, staged: dict, batches: list[dict], progress: Progress) -> IngestSummary:
-    """The staged history and blame, committed with the files `_ownership` sorts, unless an earlier run did."""
+    """The staged history and blame, committed with the files `files_at_head` sorts, unless an earlier run did."""
     repo, name = _git(ws, plan), plan["name"]
     summary = IngestSummary(repo=name, path=plan["path"], head=plan["head"], commits_new=len(staged["commits"]))
-    stored = {} if plan["since"] is None else _stored_files(ws.store, name)
+    stored = {} if plan["since"] is None else stored_files(ws.store, name)
     files = _files(ws, repo, plan, stored, _blamed(batches), summary, progress)
     shallow = _shallow(repo, summary, progress)
     started = time.perf_counter()
     if not _written(ws, plan):
         with ws.store.transaction() as conn:
             if plan["since"] is None:
-                _clear(conn, name)
-            _save_repo(conn, summary, shallow)
-            _save_commits(conn, name, [_commit(c) for c in staged["commits"]], tuple(ws.settings.ticket_patterns))
-            _save_authorship(conn, name, authorship.from_rows(staged["authorship"]), set(staged["touched"]))
-            _save_files(conn, name, stored, files)
+                clear_repository(conn, name)
+            save_repo(conn, summary, shallow)
+            save_commits(conn, name, [_commit(c) for c in staged["commits"]], tuple(ws.settings.ticket_patterns))
+            save_authorship(conn, name, authorship.from_rows(staged["authorship"]), set(staged["touched"]))
+            save_files(conn, name, stored, files)
     summary.seconds |= {"history": staged["seconds"], "blame": sum(b["seconds"] for b in batches),
                         "write": time.perf_counter() - started}
     return summary
@@ -273,7 +273,7 @@ def _write_facts(ws: Workspace, plan: dict, staged: dict, batches: list[dict], p
 def _shallow(repo: GitRepo, summary: IngestSummary, progress: Progress) -> bool:
     shallow = repo.is_shallow()
     if shallow:
-        _warn(summary, progress, f"{summary.repo}: shallow clone, history is partial; authorship and truck "
+        warn(summary, progress, f"{summary.repo}: shallow clone, history is partial; authorship and truck "
                                  f"factor cover only the fetched commits (git fetch --unshallow)")
     return shallow
 
@@ -300,15 +300,15 @@ def _blamed(batches: list[dict]) -> dict[str, dict]:
             for path, result in batch["blamed"].items()}
 
 
-def _files(ws: Workspace, repo: GitRepo, plan: dict, stored: dict[str, _StoredFile], blamed: dict[str, dict],
+def _files(ws: Workspace, repo: GitRepo, plan: dict, stored: dict[str, StoredFile], blamed: dict[str, dict],
            summary: IngestSummary, progress: Progress) -> dict[str, dict]:
-    """The `files` rows at HEAD: `_ownership` sorts them, taking staged blame where blob and options match."""
-    as_stored = {path: _StoredFile(b["blob"], b["options"], sum(n for _, n in b["counts"].values()), None)
+    """The `files` rows at HEAD: `files_at_head` sorts them, taking staged blame where blob and options match."""
+    as_stored = {path: StoredFile(b["blob"], b["options"], sum(n for _, n in b["counts"].values()), None)
                  for path, b in blamed.items()}
     settings = ws.settings
     options = blame_options(repo, plan["head"], settings.blame_ignore_whitespace, settings.blame_detect_moves)
     try:
-        files = _ownership(repo, plan["head"], settings, stored | as_stored, options, summary, progress)
+        files = files_at_head(repo, plan["head"], settings, stored | as_stored, options, summary, progress)
     finally:
         options.close()
     taken = [path for path in blamed if files[path]["counts"] is None and files[path]["excluded"] is None]
@@ -338,7 +338,7 @@ def content(ws: Workspace, folder: JobFolder, progress: Progress, i: int, bucket
     adrs = repo_content.parse_adrs(list(adr_texts.values()), survey)
     skipped, redactions = Counter(survey.skipped), Counter(survey.redactions)  # the write step counted these
     index = Bucket(_index(ws, progress), bucket)
-    summary = _sync_content(ws, repo, plan["name"], survey, adr_texts, adrs, index)
+    summary = sync_content(ws, repo, plan["name"], survey, adr_texts, adrs, index)
     return {"index": summary, "skipped": survey.skipped - skipped, "redactions": survey.redactions - redactions}
 
 
@@ -346,7 +346,7 @@ def tickets(ws: Workspace, folder: JobFolder, progress: Progress, j: int) -> dic
     """One ticket export: its facts, and its documents when the job indexes."""
     path, repo = folder.plan["tickets"][j]
     index = _index(ws, progress) if folder.plan["index"] else None
-    return {"report": _ingest_tickets(ws, Path(path), repo, index)}
+    return {"report": ingest_tickets(ws, Path(path), repo, index)}
 
 
 def _index(ws: Workspace, progress: Progress) -> Index:

@@ -49,7 +49,7 @@ class IngestSummary:
 
 
 @dataclass
-class _StoredFile:
+class StoredFile:
     blob: str
     options: str
     lines: int
@@ -73,14 +73,14 @@ def ingest_repository(store: FactsStore, settings: Settings, path: str, name: st
     previous_head = previous[0]["head"] if previous else None
     summary.head = head = repo.head()
     if head is None:
-        _warn(summary, progress, f"{summary.repo}: empty repository (no commits); nothing to own yet")
+        warn(summary, progress, f"{summary.repo}: empty repository (no commits); nothing to own yet")
         with store.transaction() as conn:
-            _clear(conn, summary.repo)
-            _save_repo(conn, summary, shallow=False)
+            clear_repository(conn, summary.repo)
+            save_repo(conn, summary, shallow=False)
         return summary
     shallow = repo.is_shallow()
     if shallow:
-        _warn(summary, progress, f"{summary.repo}: shallow clone, history is partial; authorship and "
+        warn(summary, progress, f"{summary.repo}: shallow clone, history is partial; authorship and "
                                  f"truck factor cover only the fetched commits (git fetch --unshallow)")
     full = previous_head is None or not repo.is_ancestor(previous_head, head)
     if git_cache is not None and head != previous_head:
@@ -100,10 +100,10 @@ def ingest_repository(store: FactsStore, settings: Settings, path: str, name: st
     summary.seconds["history"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    stored = {} if full else _stored_files(store, summary.repo)
+    stored = {} if full else stored_files(store, summary.repo)
     options = blame_options(repo, head, settings.blame_ignore_whitespace, settings.blame_detect_moves)
     try:
-        files = _ownership(repo, head, settings, stored, options, summary, progress)
+        files = files_at_head(repo, head, settings, stored, options, summary, progress)
     finally:
         options.close()
     summary.seconds["blame"] = time.perf_counter() - started
@@ -111,17 +111,17 @@ def ingest_repository(store: FactsStore, settings: Settings, path: str, name: st
     started = time.perf_counter()
     with store.transaction() as conn:
         if full:
-            _clear(conn, summary.repo)
+            clear_repository(conn, summary.repo)
             touched = set(histories)
-        _save_repo(conn, summary, shallow)
-        _save_commits(conn, summary.repo, commits, tuple(settings.ticket_patterns))
-        _save_authorship(conn, summary.repo, histories, touched)
-        _save_files(conn, summary.repo, stored, files)
+        save_repo(conn, summary, shallow)
+        save_commits(conn, summary.repo, commits, tuple(settings.ticket_patterns))
+        save_authorship(conn, summary.repo, histories, touched)
+        save_files(conn, summary.repo, stored, files)
     summary.seconds["write"] = time.perf_counter() - started
     return summary
 
 
-def _ownership(repo: GitRepo, head: str, settings: Settings, stored: dict[str, _StoredFile],
+def files_at_head(repo: GitRepo, head: str, settings: Settings, stored: dict[str, StoredFile],
                options: BlameOptions, summary: IngestSummary, progress: Progress) -> dict[str, dict]:
     """The new `files` rows (with their blame counts) for every path at HEAD."""
     entries = list_tree(repo, head)
@@ -151,7 +151,7 @@ def _ownership(repo: GitRepo, head: str, settings: Settings, stored: dict[str, _
     blobs = {e.path: e.blob for e in to_blame}
     for path, counts in blame_files(repo, head, list(blobs), options, settings.blame_processes, progress.advance):
         if isinstance(counts, ExternalError):
-            _warn(summary, progress, counts.message)
+            warn(summary, progress, counts.message)
             files[path] = {"blob": blobs[path], "lines": 0, "excluded": "blame failed", "counts": {}}
             continue
         files[path] = {"blob": blobs[path], "lines": sum(n for _, n in counts.values()), "excluded": None,
@@ -166,7 +166,7 @@ def _ownership(repo: GitRepo, head: str, settings: Settings, stored: dict[str, _
             summary.lines += row["lines"]
     for reason in ("submodule",):
         if summary.excluded[reason]:
-            _warn(summary, progress, f"{summary.repo}: {summary.excluded[reason]} submodule(s) skipped; "
+            warn(summary, progress, f"{summary.repo}: {summary.excluded[reason]} submodule(s) skipped; "
                                      f"ingest each submodule as its own repository")
     return files
 
@@ -181,22 +181,22 @@ def _stored_histories(store: FactsStore, repo: str, commits: list[Commit]) -> au
     return authorship.from_rows(rows)
 
 
-def _known_text_or_binary(old: _StoredFile | None, blob: str) -> bool:
+def _known_text_or_binary(old: StoredFile | None, blob: str) -> bool:
     return old is not None and old.blob == blob and old.excluded in (None, "binary")
 
 
-def _stored_files(store: FactsStore, repo: str) -> dict[str, _StoredFile]:
-    return {r["path"]: _StoredFile(r["blob"], r["options"], r["lines"], r["excluded"])
+def stored_files(store: FactsStore, repo: str) -> dict[str, StoredFile]:
+    return {r["path"]: StoredFile(r["blob"], r["options"], r["lines"], r["excluded"])
             for r in store.rows("SELECT path, blob, options, lines, excluded FROM files WHERE repo = :repo",
                                 repo=repo)}
 
 
-def _clear(conn: Connection, repo: str) -> None:
+def clear_repository(conn: Connection, repo: str) -> None:
     for table in REPO_TABLES:
         conn.execute(text(f"DELETE FROM {table} WHERE repo = :repo"), {"repo": repo})
 
 
-def _save_repo(conn: Connection, summary: IngestSummary, shallow: bool) -> None:
+def save_repo(conn: Connection, summary: IngestSummary, shallow: bool) -> None:
     conn.execute(text(
         "INSERT INTO repos (name, path, head, shallow, ingested_at) VALUES (:name, :path, :head, :shallow, :at) "
         "ON CONFLICT (name) DO UPDATE SET path = excluded.path, head = excluded.head, "
@@ -205,7 +205,7 @@ def _save_repo(conn: Connection, summary: IngestSummary, shallow: bool) -> None:
          "at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
 
 
-def _save_commits(conn: Connection, repo: str, commits: list[Commit], ticket_patterns: tuple[str, ...]) -> None:
+def save_commits(conn: Connection, repo: str, commits: list[Commit], ticket_patterns: tuple[str, ...]) -> None:
     insert_many(conn, "commits", [
         {"repo": repo, "sha": c.sha, "author_name": c.name, "author_email": c.email,
          "authored_at": _iso(c.authored_at), "parents": c.parents, "message": redact(c.message).text}
@@ -219,14 +219,14 @@ def _save_commits(conn: Connection, repo: str, commits: list[Commit], ticket_pat
         for c in commits for key in sorted(ticket_keys(c.message, ticket_patterns))])
 
 
-def _save_authorship(conn: Connection, repo: str, histories: authorship.Histories, touched: set[str]) -> None:
+def save_authorship(conn: Connection, repo: str, histories: authorship.Histories, touched: set[str]) -> None:
     if touched:
         conn.execute(text("DELETE FROM authorship WHERE repo = :repo AND path = :path"),
                      [{"repo": repo, "path": p} for p in touched])
     insert_many(conn, "authorship", authorship.to_rows(repo, histories, touched))
 
 
-def _save_files(conn: Connection, repo: str, stored: dict[str, _StoredFile], files: dict[str, dict]) -> None:
+def save_files(conn: Connection, repo: str, stored: dict[str, StoredFile], files: dict[str, dict]) -> None:
     changed = [p for p, row in files.items() if row["counts"] is not None]
     gone = [p for p in stored if p not in files]
     stale = [{"repo": repo, "path": p} for p in changed + gone]
@@ -245,6 +245,6 @@ def _iso(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _warn(summary: IngestSummary, progress: Progress, message: str) -> None:
+def warn(summary: IngestSummary, progress: Progress, message: str) -> None:
     summary.warnings.append(message)
     progress.warn(message)

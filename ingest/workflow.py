@@ -68,7 +68,7 @@ def run_ingest(ws: Workspace, sources: list[tuple[str, str | None]], ticket_file
     for source, name in sources:
         report.sources.append(_ingest_repository(ws, source, name, vectors, progress))
     for path, repo in ticket_files:
-        report.sources.append(_ingest_tickets(ws, path, repo, vectors))
+        report.sources.append(ingest_tickets(ws, path, repo, vectors))
     if vectors is not None:
         report.lexical_rebuilt = vectors.publish_lexical()
     report.seconds = time.perf_counter() - started
@@ -100,15 +100,15 @@ def _ingest_repository(ws: Workspace, source: str, name: str | None, vectors: In
     survey = repo_content.survey(repo, facts.head, ws.settings.max_file_bytes, ws.settings.exclude,
                                  ws.settings.adr_globs)
     adr_texts = {t.path: t for t in repo_content.read_texts(repo, survey, sorted(survey.adr_paths))}
-    adrs = _refresh_adrs(ws, facts.repo, adr_texts, survey)
+    adrs = refresh_adrs(ws, facts.repo, adr_texts, survey)
     report.adrs, report.problems = len(adrs), survey.problems
     if vectors is not None:
-        report.index = _sync_content(ws, repo, facts.repo, survey, adr_texts, adrs, vectors)
+        report.index = sync_content(ws, repo, facts.repo, survey, adr_texts, adrs, vectors)
     report.skipped, report.redactions = survey.skipped, survey.redactions
     return report
 
 
-def _refresh_adrs(ws: Workspace, repo: str, texts: dict[str, FileText], survey: RepoContent) -> dict[str, Adr]:
+def refresh_adrs(ws: Workspace, repo: str, texts: dict[str, FileText], survey: RepoContent) -> dict[str, Adr]:
     """Parse every ADR at HEAD (they are few) and replace the repository's ADR facts with them."""
     adrs = repo_content.parse_adrs(list(texts.values()), survey)
     stored = [r["path"] for r in ws.store.rows("SELECT path FROM adrs WHERE repo = :repo", repo=repo)]
@@ -117,7 +117,7 @@ def _refresh_adrs(ws: Workspace, repo: str, texts: dict[str, FileText], survey: 
     return adrs
 
 
-def _sync_content(ws: Workspace, repo: GitRepo, name: str, survey: RepoContent, adr_texts: dict[str, FileText],
+def sync_content(ws: Workspace, repo: GitRepo, name: str, survey: RepoContent, adr_texts: dict[str, FileText],
                   adrs: dict[str, Adr], vectors: Index) -> SyncSummary:
     """Files at HEAD and their history notes into the index; only changed documents are read."""
     history = _histories(ws, name, set(survey.entries))
@@ -136,7 +136,7 @@ def _sync_content(ws: Workspace, repo: GitRepo, name: str, survey: RepoContent, 
     return vectors.sync(name, current, build, _owners(ws, name))
 
 
-def _ingest_tickets(ws: Workspace, path: Path, repo: str | None, vectors: Index | None) -> SourceReport:
+def ingest_tickets(ws: Workspace, path: Path, repo: str | None, vectors: Index | None) -> SourceReport:
     tickets, problems = read_tickets(path)
     report = SourceReport(source=str(path), problems=problems, tickets=len(tickets))
     tickets = [_redacted(t, report.redactions) for t in tickets]
