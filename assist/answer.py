@@ -130,7 +130,7 @@ def extractive_answer(question: str, hits: list[Hit], cited: list[Citation]) -> 
 
 def owners_of(cited: list[Citation], facts: Facts, as_of: date, horizon_days: int) -> list[CitedFile]:
     """Who holds each cited file, with status, and who else knows it (successors)."""
-    files = {(f.repo, f.path): f for f in facts.files}
+    files = facts.files_by_path
     factory = OwnerFactory(facts, as_of, horizon_days)
     successors = Successors(facts, as_of, horizon_days)
     result, seen = [], set()
@@ -154,10 +154,10 @@ def related_to(cited: list[Citation], facts: Facts) -> Related:
     paths = {(c.repo, c.path) for c in cited if c.kind in ("code", "doc", "history")}
     keys: Counter = Counter(c.key for c in cited if c.kind == "ticket" and c.key)
     adr_paths = {(c.repo, c.path) for c in cited if c.kind == "adr"}
-    for (repo, sha), changed in facts.changes.items():
-        if any((repo, p) in paths for p in changed):
-            keys.update(facts.commit_tickets.get((repo, sha), []))
-            adr_paths.update((repo, p) for p in changed if any(a.repo == repo and a.path == p for a in facts.adrs))
+    known_adrs = {(a.repo, a.path) for a in facts.adrs}
+    for repo, sha in {commit for path in paths for commit in facts.commits_by_path.get(path, [])}:
+        keys.update(facts.commit_tickets.get((repo, sha), []))
+        adr_paths.update((repo, p) for p in facts.changes[(repo, sha)] if (repo, p) in known_adrs)
     ranked = sorted(keys, key=lambda k: (-keys[k], k))  # most linked first; ties by key, whatever the store's order
     tickets = [facts.tickets[k] for k in ranked if k in facts.tickets][:8]
     adrs = [a for a in facts.adrs if (a.repo, a.path) in adr_paths]

@@ -8,6 +8,7 @@ overlapping chunks of one file are merged so a citation never repeats itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,25 +95,37 @@ class Retriever:
         return self.collection.count() == 0
 
     def search(self, query: str, k: int = 10, filters: Filters = Filters(), mode: str = "hybrid") -> list[Hit]:
+        """The best `k` chunks. The index is counted only when nothing was found or no lexical index was ever
+        published (then before the model loads): a Chroma count costs a few milliseconds per question."""
         if filters.kind and filters.kind not in KINDS:
             raise InputError(f"kind {filters.kind!r}: use one of {', '.join(KINDS)}")
+        if self.lexical is None:
+            self._refuse_empty()
+        dense = self.dense(query, k * CANDIDATES, filters) if mode in ("hybrid", "dense") else []
+        lexical = self.bm25(query, k * CANDIDATES, filters, known=dense) if mode in ("hybrid", "bm25") else []
+        hits = merge_overlaps(fuse(dense, lexical))[:k]
+        if not hits:
+            self._refuse_empty()
+        return hits
+
+    def _refuse_empty(self) -> None:
         if self.empty:
             raise NotFoundError("the index is empty; run `handoff ingest PATH` first")
-        dense = self.dense(query, k * CANDIDATES, filters) if mode in ("hybrid", "dense") else []
-        lexical = self.bm25(query, k * CANDIDATES, filters) if mode in ("hybrid", "bm25") else []
-        return merge_overlaps(fuse(dense, lexical))[:k]
 
     def dense(self, query: str, n: int, filters: Filters) -> list[Hit]:
+        """The `n` nearest chunks (Chroma returns all it has when it holds fewer)."""
         vector = self._batcher(query) if self._batcher else self.model.get_query_embedding(query)
         wanted = n * 3 if filters.path_prefix else n
-        result = self.collection.query(query_embeddings=[vector], n_results=min(wanted, self.collection.count()),
+        result = self.collection.query(query_embeddings=[vector], n_results=wanted,
                                        where=filters.where(), include=["documents", "metadatas", "distances"])
         hits = [Hit(i, t, m, 0.0, dense_similarity=1 - d)
                 for i, t, m, d in zip(result["ids"][0], result["documents"][0], result["metadatas"][0],
                                       result["distances"][0]) if filters.accepts(m)]
         return hits[:n]
 
-    def bm25(self, query: str, n: int, filters: Filters) -> list[Hit]:
+    def bm25(self, query: str, n: int, filters: Filters, known: Sequence[Hit] = ()) -> list[Hit]:
+        """The `n` best chunks by BM25; text and metadata come from `known` hits (the dense side's) when
+        there, so Chroma is asked only for the others."""
         if self.lexical is None or self.lexical.model is None:
             return []
         allowed = None
@@ -122,8 +135,11 @@ class Retriever:
         if not found:
             return []
         ids = [self.lexical.ids[i] for i, _ in found]
-        stored = self.collection.get(ids=ids, include=["documents", "metadatas"])
-        by_id = dict(zip(stored["ids"], zip(stored["documents"], stored["metadatas"])))
+        by_id = {h.id: (h.text, h.meta) for h in known}
+        missing = [i for i in ids if i not in by_id]
+        if missing:
+            stored = self.collection.get(ids=missing, include=["documents", "metadatas"])
+            by_id.update(zip(stored["ids"], zip(stored["documents"], stored["metadatas"])))
         return [Hit(i, *by_id[i], score) for i, (_, score) in zip(ids, found) if i in by_id]
 
 

@@ -7,9 +7,11 @@ the roster first, then classification; bots' lines are set aside unless `include
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
+from pathlib import PurePosixPath
 
 from .people import Directory, Person
 from .roster import stored_roster
@@ -106,6 +108,35 @@ class Facts:
 
     def person(self, person_id: str) -> Person:
         return self.people[person_id]
+
+    # Indexes over the snapshot, built on first use and kept with it: a server answers many questions
+    # from one snapshot, and rebuilding them per question scanned every file and every commit.
+
+    @cached_property
+    def files_by_path(self) -> dict[tuple[str, str], OwnedFile]:
+        return {(f.repo, f.path): f for f in self.files}
+
+    @cached_property
+    def commits_by_path(self) -> dict[tuple[str, str], list[tuple[str, str]]]:
+        """(repo, path) -> the (repo, sha) of the commits that changed it, in `changes` order."""
+        commits: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+        for (repo, sha), paths in self.changes.items():
+            for path in paths:
+                commits[(repo, path)].append((repo, sha))
+        return dict(commits)
+
+    @cached_property
+    def folder_owners(self) -> dict[tuple[str, str], Counter]:
+        """(repo, folder) -> person -> lines held in the files directly inside that folder."""
+        owners: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        for f in self.files:
+            owners[(f.repo, folder_of(f.path))].update(f.owners)
+        return dict(owners)
+
+
+def folder_of(path: str) -> str:
+    """The folder holding `path`, '.' at the repository root."""
+    return str(PurePosixPath(path).parent)
 
 
 def load_facts(store: FactsStore, settings: Settings) -> Facts:

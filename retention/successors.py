@@ -7,12 +7,11 @@ reformats do not make everything look coupled).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from pathlib import PurePosixPath
 
-from handoff.core.facts import Facts, OwnedFile
+from handoff.core.facts import Facts, OwnedFile, folder_of
 
 MAX_CHANGESET = 30
 COUPLED_FILES = 10
@@ -31,14 +30,9 @@ class Successors:
     def __init__(self, facts: Facts, as_of: date, horizon_days: int):
         self.facts = facts
         self.active = {pid for pid, p in facts.people.items() if p.status(as_of, horizon_days) == "active"}
-        self.by_path = {(f.repo, f.path): f for f in facts.files}
-        self.folders: dict[tuple[str, str], Counter] = defaultdict(Counter)
-        for f in facts.files:
-            self.folders[(f.repo, _folder(f.path))].update(f.owners)
-        self._commits_of: dict[tuple[str, str], list[tuple[str, str]]] | None = None
 
     def for_file(self, file: OwnedFile, limit: int = 3) -> list[Successor]:
-        folder = self.folders[(file.repo, _folder(file.path))]
+        folder = self.facts.folder_owners.get((file.repo, folder_of(file.path)), Counter())
         coupled = self._coupled_shares(file)
         candidates = self.active & (set(file.owners) | set(folder) | set(coupled))
         ranked = sorted(
@@ -50,32 +44,20 @@ class Successors:
 
     def _coupled_shares(self, file: OwnedFile) -> dict[str, float]:
         together: Counter = Counter()
-        for repo, sha in self._commits().get((file.repo, file.path), []):
+        for repo, sha in self.facts.commits_by_path.get((file.repo, file.path), []):
             paths = self.facts.changes.get((repo, sha), [])
             if len(paths) <= MAX_CHANGESET:
                 together.update((repo, p) for p in paths if p != file.path)
         held: Counter = Counter()
         weight_total = 0
         for key, weight in together.most_common(COUPLED_FILES):
-            other = self.by_path.get(key)
+            other = self.facts.files_by_path.get(key)
             if other is None or not other.lines:
                 continue
             weight_total += weight
             for person, lines in other.owners.items():
                 held[person] += weight * lines / other.lines
         return {p: v / weight_total for p, v in held.items()} if weight_total else {}
-
-    def _commits(self) -> dict[tuple[str, str], list[tuple[str, str]]]:
-        if self._commits_of is None:
-            self._commits_of = defaultdict(list)
-            for (repo, sha), paths in self.facts.changes.items():
-                for path in paths:
-                    self._commits_of[(repo, path)].append((repo, sha))
-        return self._commits_of
-
-
-def _folder(path: str) -> str:
-    return str(PurePosixPath(path).parent)
 
 
 def _share(held, person: str) -> float:
