@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))  # the tests' server fixtures, reused as plain con
 
 from handoff.api.jobs import FINISHED, IngestPlan, JobRunner, JobStore  # noqa: E402
 from handoff.core.workspace import Workspace  # noqa: E402
-from tests.servers import chroma_server, postgres_server, redis_server, stop  # noqa: E402
+from tests.servers import chroma_server, on_servers, postgres_server, redis_server, stop  # noqa: E402
 
 READY_SECONDS = 120
 JOB_SECONDS = 7200
@@ -68,11 +68,7 @@ def embedded(repo: Path, home: Path, index: bool) -> Run:
 
 def distributed(repo: Path, home: Path, count: int, servers: Servers, index: bool) -> WorkerRun:
     """One job run by `count` workers on a new workspace, timed from submission to success."""
-    home.mkdir()
-    (home / "handoff.toml").write_text(
-        f"database_url = '{servers.postgres.database()}'\nchroma_url = '{servers.chroma.database()}'\n"
-        f"broker_url = '{servers.redis}'\n")
-    ws, _ = Workspace.init(home)
+    ws, _ = Workspace.init(on_servers(home, servers.postgres, servers.chroma, servers.redis))
     workers = [start_worker(home, n) for n in range(count)]
     try:
         before = sum(cpu(w) for w in workers)

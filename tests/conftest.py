@@ -10,7 +10,7 @@ import pytest
 from handoff.core.workspace import Workspace
 
 from .gitbuilder import GitBuilder
-from .servers import chroma, postgres, redis_url, servers_requested  # noqa: F401  (session fixtures)
+from .servers import chroma, on_servers, postgres, redis_url, servers_requested  # noqa: F401  (session fixtures)
 
 
 @pytest.fixture
@@ -18,9 +18,7 @@ def workspace(tmp_path: Path, request) -> Iterator[Workspace]:
     """A new workspace; with HANDOFF_TEST_SERVERS=1, on a new PostgreSQL database and Chroma database."""
     home = tmp_path / "ws"
     if servers_requested():
-        home.mkdir()
-        (home / "handoff.toml").write_text(f"database_url = '{request.getfixturevalue('postgres').database()}'\n"
-                                           f"chroma_url = '{request.getfixturevalue('chroma').database()}'\n")
+        on_servers(home, request.getfixturevalue("postgres"), request.getfixturevalue("chroma"))
     ws, _ = Workspace.init(home)
     yield ws
     ws.store.close()

@@ -178,6 +178,16 @@ def chroma() -> Iterator[Chroma]:
         yield server
 
 
+def on_servers(home: Path, postgres: Postgres, chroma: Chroma, broker_url: str = "") -> Path:
+    """`home` with a handoff.toml putting its facts and vectors on new databases of the running servers."""
+    settings = [f"database_url = '{postgres.database()}'", f"chroma_url = '{chroma.database()}'"]
+    if broker_url:
+        settings.append(f"broker_url = '{broker_url}'")
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "handoff.toml").write_text("\n".join(settings) + "\n")
+    return home
+
+
 def servers_requested() -> bool:
     """The switch of the second `make test` pass: run the `workspace` fixture on the servers."""
     return os.environ.get("HANDOFF_TEST_SERVERS") == "1"

@@ -35,6 +35,7 @@ from handoff.ingest.workflow import run_ingest
 
 from .conftest import EXAMPLES, SAMPLE_TICKETS
 from .gitbuilder import GitBuilder
+from .servers import on_servers
 
 pytestmark = pytest.mark.slow
 
@@ -52,11 +53,7 @@ def served(tmp_path, postgres, chroma, redis_url) -> Iterator[Workspace]:
 
     One broker for all: a process sends to one broker, as the API of one workspace does.
     """
-    home = tmp_path / "served"
-    home.mkdir()
-    (home / "handoff.toml").write_text(f"database_url = '{postgres.database()}'\nchroma_url = '{chroma.database()}'\n"
-                                       f"broker_url = '{redis_url}'\n")
-    ws, _ = Workspace.init(home)
+    ws, _ = Workspace.init(on_servers(tmp_path / "served", postgres, chroma, redis_url))
     yield ws
     ws.store.close()
 
