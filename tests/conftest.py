@@ -1,4 +1,4 @@
-"""Shared fixtures: a workspace in a temp folder and the git repository builder."""
+"""Shared fixtures: a workspace in a temp folder, `handoff` run in process, the git repository builder."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from handoff.api.main import app
 from handoff.core.workspace import Workspace
 
 from .gitbuilder import GitBuilder
@@ -22,6 +24,20 @@ def workspace(tmp_path: Path, request) -> Iterator[Workspace]:
     ws, _ = Workspace.init(home)
     yield ws
     ws.store.close()
+
+
+@pytest.fixture
+def cli(tmp_path: Path):
+    """`handoff` run in process on a workspace in tmp_path; asserts the exit code (0 unless told)."""
+    runner = CliRunner()
+    home = str(tmp_path / "ws")
+
+    def run(*args, code=0):
+        result = runner.invoke(app, ["--home", home, *map(str, args)])
+        assert result.exit_code == code, result.output + str(result.exception or "")
+        return result
+
+    return run
 
 
 @pytest.fixture

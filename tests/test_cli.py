@@ -5,26 +5,12 @@ from pathlib import Path
 
 import click
 import pytest
-from typer.testing import CliRunner
 
 from handoff.api.main import app
 
 from .gitbuilder import numbered
 
 README = Path(__file__).parent.parent / "README.md"
-
-
-@pytest.fixture
-def cli(tmp_path):
-    runner = CliRunner()
-    home = str(tmp_path / "ws")
-
-    def run(*args, code=0):
-        result = runner.invoke(app, ["--home", home, *map(str, args)])
-        assert result.exit_code == code, result.output + str(result.exception or "")
-        return result
-
-    return run
 
 
 @pytest.fixture

@@ -218,19 +218,6 @@ def test_early_warnings(report):
 
 
 @pytest.fixture
-def cli(tmp_path):
-    runner = CliRunner()
-    home = str(tmp_path / "ws")
-
-    def run(*args, code=0):
-        result = runner.invoke(app, ["--home", home, *map(str, args)])
-        assert result.exit_code == code, result.output + str(result.exception or "")
-        return result
-
-    return run
-
-
-@pytest.fixture
 def cli_org(cli, org, tmp_path):
     roster = tmp_path / "cli-roster.csv"
     roster.write_text(ROSTER)
