@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from handoff.core.facts import Facts
+from handoff.core.facts import Facts, folder_of
 
 from .records import ticket_order
 
@@ -152,7 +152,7 @@ def _folders(paths: set[str]) -> dict[str, set[str]]:
     """Folder (below the root) -> the files directly in it."""
     folders: dict[str, set[str]] = defaultdict(set)
     for path in paths:
-        parent = str(PurePosixPath(path).parent)
+        parent = folder_of(path)
         if parent != ".":
             folders[parent].add(path)
     return folders
@@ -168,7 +168,7 @@ def _unique_basenames(paths: set[str]) -> dict[str, str]:
 
 def _readmes(facts: Facts) -> dict[tuple[str, str], str]:
     """(repo, folder) -> the README path in that folder."""
-    return {(f.repo, str(PurePosixPath(f.path).parent)): f.path
+    return {(f.repo, folder_of(f.path)): f.path
             for f in facts.files if README.match(PurePosixPath(f.path).name)}
 
 

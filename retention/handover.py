@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
+
+from handoff.core.facts import folder_of
 
 from .questions import Question
 from .records import FileRef, PersonRef
@@ -53,7 +54,7 @@ def _first_successor(f: AtRiskFile) -> PersonRef | None:
 def _session(who: PersonRef | None, group: list[AtRiskFile], decided: list[Decision],
              to_reassign: list[TicketToReassign], asked: list[Question]) -> Session:
     refs = [FileRef(f.repo, f.path) for f in group]
-    session = Session(who, sorted({str(PurePosixPath(f.path).parent) for f in group}), refs,
+    session = Session(who, sorted({folder_of(f.path) for f in group}), refs,
                       sum(f.held_lines for f in group),
                       decisions=[d.path for d in decided if d.proposed_owner == who],
                       tickets=[t.key for t in to_reassign if t.suggested == who])

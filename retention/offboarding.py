@@ -18,10 +18,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import PurePosixPath
 
 from handoff.core.errors import InputError
-from handoff.core.facts import CommitFact, Facts, OwnedFile, TicketFact
+from handoff.core.facts import CommitFact, Facts, OwnedFile, TicketFact, folder_of
 from handoff.core.people import Person
 
 from .decisions import DecisionRecord, decision_records
@@ -301,7 +300,7 @@ def _areas(facts: Facts, commits: list[CommitFact]) -> list[AreaActivity]:
     """Folders the commits changed files in: commits and the last day, per folder."""
     days: dict[str, list[date]] = defaultdict(list)
     for c in commits:
-        for folder in {str(PurePosixPath(p).parent) for p in facts.changes.get((c.repo, c.sha), [])}:
+        for folder in {folder_of(p) for p in facts.changes.get((c.repo, c.sha), [])}:
             days[folder].append(c.authored_at.date())
     return [AreaActivity(folder, len(when), max(when)) for folder, when in sorted(days.items())]
 
