@@ -95,11 +95,13 @@ def ask(question: str, retriever: Retriever, facts: Facts, as_of: date, settings
 
 
 def is_weak(question: str, hits: list[Hit], min_similarity: float) -> bool:
+    """No hit close enough in meaning, nor one holding half the question's terms (tokenizing every hit's text
+    is the dearer test, so it runs only when the first fails)."""
     if not hits:
         return True
-    top = max(h.dense_similarity for h in hits)
-    overlap = max(relevance(question, h.text + " " + h.meta.get("path", "")) for h in hits)
-    return top < min_similarity and overlap < 0.5
+    if max(h.dense_similarity for h in hits) >= min_similarity:
+        return False
+    return max(relevance(question, h.text + " " + h.meta.get("path", "")) for h in hits) < 0.5
 
 
 def weak_answer(cited: list[Citation]) -> str:

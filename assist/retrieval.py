@@ -1,14 +1,14 @@
 """Hybrid retrieval: dense (Chroma) and lexical (BM25) results fused by reciprocal rank.
 
 Reciprocal rank fusion is what LlamaIndex's `QueryFusionRetriever` does with one query; doing
-it here over the raw result lists keeps a question to one embedding, one Chroma query and
-one BM25 lookup. Filters (repository, kind, path prefix, person) apply to both sides, and
+it here over the raw result lists keeps a question to one embedding, one Chroma query, one
+BM25 lookup and one read of the texts of the chunks kept. Filters (repository, kind, path prefix, person) apply to both sides, and
 overlapping chunks of one file are merged so a citation never repeats itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,11 +16,9 @@ import numpy as np
 
 from handoff.core.errors import InputError, NotFoundError
 from handoff.core.settings import Settings
-from handoff.ingest.embedding import embedder, model_id, query_embeddings
+from handoff.ingest.embedding import embedder, model_id
 from handoff.ingest.lexical import LexicalIndex
 from handoff.ingest.vectors import chroma_client, open_collection
-
-from .batching import QueryBatcher
 
 KINDS = ("code", "doc", "adr", "ticket", "history")
 RRF_K = 60
@@ -74,15 +72,17 @@ class Hit:
 class Retriever:
     """Searches the workspace index; the embedding model loads on the first dense search."""
 
-    def __init__(self, index_root: Path, settings: Settings, batch_queries: bool = False):
-        """`batch_queries`: embed questions asked at the same time in one batch (a server's setting)."""
+    def __init__(self, index_root: Path, settings: Settings, queries: Callable[[str], list[float]] | None = None,
+                 reread: bool = False):
+        """`queries` turns a question into its vector (a server shares one batching embedder between the
+        retrievers it opens); `reread` sees what other processes wrote to the index since this one opened it."""
         self.settings = settings
-        client = chroma_client(index_root / "chroma", settings.chroma_url)
+        client = chroma_client(index_root / "chroma", settings.chroma_url, reread=reread)
         self.collection, _ = open_collection(client, model_id(settings))
         self.lexical = LexicalIndex.load(index_root / "bm25")
         self._model = None
-        self._batcher = QueryBatcher(lambda questions: query_embeddings(self.model, questions)) if batch_queries \
-            else None
+        self._positions: dict[str, int] | None = None
+        self._queries = queries or (lambda question: self.model.get_query_embedding(question))
 
     @property
     def model(self):
@@ -101,12 +101,12 @@ class Retriever:
             raise InputError(f"kind {filters.kind!r}: use one of {', '.join(KINDS)}")
         if self.lexical is None:
             self._refuse_empty()
-        dense = self.dense(query, k * CANDIDATES, filters) if mode in ("hybrid", "dense") else []
-        lexical = self.bm25(query, k * CANDIDATES, filters, known=dense) if mode in ("hybrid", "bm25") else []
+        dense = self._dense(query, k * CANDIDATES, filters) if mode in ("hybrid", "dense") else []
+        lexical = self._lexical(query, k * CANDIDATES, filters) if mode in ("hybrid", "bm25") else []
         hits = merge_overlaps(fuse(dense, lexical))[:k]
         if not hits:
             self._refuse_empty()
-        return hits
+        return self._with_texts(hits)
 
     def _refuse_empty(self) -> None:
         if self.empty:
@@ -114,33 +114,59 @@ class Retriever:
 
     def dense(self, query: str, n: int, filters: Filters) -> list[Hit]:
         """The `n` nearest chunks (Chroma returns all it has when it holds fewer)."""
-        vector = self._batcher(query) if self._batcher else self.model.get_query_embedding(query)
+        return self._with_texts(self._dense(query, n, filters))
+
+    def bm25(self, query: str, n: int, filters: Filters) -> list[Hit]:
+        """The `n` best chunks by BM25."""
+        return self._with_texts(self._lexical(query, n, filters))
+
+    def _dense(self, query: str, n: int, filters: Filters) -> list[Hit]:
+        """Candidates without text: Chroma reads text and metadata from SQLite for every result, which made
+        a query four times dearer than one asking for distances alone."""
+        vector = self._queries(query)
         wanted = n * 3 if filters.path_prefix else n
-        result = self.collection.query(query_embeddings=[vector], n_results=wanted,
-                                       where=filters.where(), include=["documents", "metadatas", "distances"])
-        hits = [Hit(i, t, m, 0.0, dense_similarity=1 - d)
-                for i, t, m, d in zip(result["ids"][0], result["documents"][0], result["metadatas"][0],
-                                      result["distances"][0]) if filters.accepts(m)]
+        result = self.collection.query(query_embeddings=[vector], n_results=wanted, where=filters.where(),
+                                       include=["distances"])
+        found = self._filterable(result["ids"][0])
+        hits = [Hit(i, "", found[i], 0.0, dense_similarity=1 - d)
+                for i, d in zip(result["ids"][0], result["distances"][0]) if i in found and filters.accepts(found[i])]
         return hits[:n]
 
-    def bm25(self, query: str, n: int, filters: Filters, known: Sequence[Hit] = ()) -> list[Hit]:
-        """The `n` best chunks by BM25; text and metadata come from `known` hits (the dense side's) when
-        there, so Chroma is asked only for the others."""
+    def _lexical(self, query: str, n: int, filters: Filters) -> list[Hit]:
+        """Candidates without text, by BM25."""
         if self.lexical is None or self.lexical.model is None:
             return []
         allowed = None
         if filters != Filters():
             allowed = np.array([filters.accepts(m) for m in self.lexical.metadata], dtype=bool)
-        found = self.lexical.search(query, n, allowed)
-        if not found:
-            return []
-        ids = [self.lexical.ids[i] for i, _ in found]
-        by_id = {h.id: (h.text, h.meta) for h in known}
-        missing = [i for i in ids if i not in by_id]
+        return [Hit(self.lexical.ids[i], "", self.lexical.metadata[i], score)
+                for i, score in self.lexical.search(query, n, allowed)]
+
+    def _filterable(self, ids: list[str]) -> dict[str, dict]:
+        """The metadata that filters and overlap merging read, from the lexical index; Chroma is asked only
+        for chunks written since that was published."""
+        positions = self._lexical_positions()
+        found = {i: self.lexical.metadata[positions[i]] for i in ids if i in positions}
+        missing = [i for i in ids if i not in found]
         if missing:
-            stored = self.collection.get(ids=missing, include=["documents", "metadatas"])
-            by_id.update(zip(stored["ids"], zip(stored["documents"], stored["metadatas"])))
-        return [Hit(i, *by_id[i], score) for i, (_, score) in zip(ids, found) if i in by_id]
+            stored = self.collection.get(ids=missing, include=["metadatas"])
+            found.update(zip(stored["ids"], stored["metadatas"]))
+        return found
+
+    def _lexical_positions(self) -> dict[str, int]:
+        if self._positions is None:
+            self._positions = {chunk: n for n, chunk in enumerate(self.lexical.ids)} if self.lexical else {}
+        return self._positions
+
+    def _with_texts(self, hits: list[Hit]) -> list[Hit]:
+        """`hits` with their text and whole metadata, read in one call; a chunk deleted meanwhile drops out."""
+        if not hits:
+            return hits
+        stored = self.collection.get(ids=[h.id for h in hits], include=["documents", "metadatas"])
+        by_id = dict(zip(stored["ids"], zip(stored["documents"], stored["metadatas"])))
+        for hit in hits:
+            hit.text, hit.meta = by_id.get(hit.id, (hit.text, hit.meta))
+        return [h for h in hits if h.id in by_id]
 
 
 def fuse(dense: list[Hit], lexical: list[Hit]) -> list[Hit]:

@@ -26,17 +26,24 @@ COLLECTION = "handoff"
 DEFAULT_DATABASE = "default_database"
 
 
-def chroma_client(path: Path, url: str = ""):
+def chroma_client(path: Path, url: str = "", reread: bool = False):
     """The embedded store at `path`, or the server at `url`, whose path names the Chroma database.
 
     Workspaces sharing one server keep apart by database (`http://chroma:8000/team-a`), each
     created on first use; a URL without a path uses the server's default database.
+
+    Chroma keeps one reader per folder per process, with the vector index as it was when first
+    loaded: writes by other processes stay unseen by it. `reread` forgets the readers this process
+    holds, so the client loads the folder as it is now; clients opened before keep working on theirs.
     """
     import chromadb
+    from chromadb.api.shared_system_client import SharedSystemClient
     from chromadb.config import Settings as ChromaSettings
 
     settings = ChromaSettings(anonymized_telemetry=False)
     if not url:
+        if reread:
+            SharedSystemClient.clear_system_cache()
         return chromadb.PersistentClient(path=str(path), settings=settings)
     parsed = urlparse(url)
     server = {"host": parsed.hostname, "port": parsed.port or 8000, "ssl": parsed.scheme == "https"}
