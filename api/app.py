@@ -9,7 +9,9 @@ status its class declares in `core.errors`; anything unexpected leaves as a 500 
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
 import shutil
 import threading
 import uuid
@@ -33,105 +35,141 @@ from .jobs import JobRunner
 
 WEB = Path(__file__).parent / "web"
 SNAPSHOTS = "index-snapshots"
+PINNED = "PINNED"
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
 log = logging.getLogger("handoff.api")
 
 
 class FactsCache:
-    """One facts snapshot shared by requests until the facts store changes (ingest, roster reload).
+    """One facts snapshot shared by requests until the facts change (ingest, roster reload).
 
-    A change is seen from the SQLite files' size and modification time, so an ingest run from
-    the CLI is picked up too; a store named by URL is read afresh for every request.
+    The store's facts version, one small read per request, tells a change by any process: an
+    ingest job, a CLI run, another server process.
     """
 
     def __init__(self, ws: Workspace):
         self.ws = ws
         self._lock = threading.Lock()
-        self._version: tuple | None = None
+        self._version: str | None = None
         self._facts: Facts | None = None
 
     def get(self) -> Facts:
         if self.ws.settings.roster:
             sync_roster(self.ws.store, self.ws.path_setting(self.ws.settings.roster))
-        version = self._store_version()
+        version = self.ws.store.facts_version()
         with self._lock:
-            if version is None or version != self._version or self._facts is None:
+            if version != self._version or self._facts is None:
                 self._facts, self._version = load_facts(self.ws.store, self.ws.settings), version
             return self._facts
-
-    def _store_version(self) -> tuple | None:
-        if self.ws.settings.database_url:
-            return None
-        files = (self.ws.db_path, self.ws.db_path.with_name(self.ws.db_path.name + "-wal"))
-        return tuple((s.st_size, s.st_mtime_ns) for s in (f.stat() for f in files if f.exists()))
 
 
 class IndexReaders:
     """The one Retriever that queries share, kept on the last complete index while a job writes.
 
-    Chroma shows writes at once, so before an ingest job writes, the readers move to a copy of
-    the index taken then (`pin`); when the job completes they move back to the live index and
-    its new BM25 generation (`publish`). A job that fails or is cancelled leaves them on the copy
-    until a later job completes, since the live index is then half-updated. Outside jobs, a BM25
-    generation published by a CLI ingest is picked up on the next query. With a Chroma server
-    (`chroma_url`) there is nothing to copy: queries see the server's collection as it is.
+    Chroma shows writes at once, so before an ingest job writes, it copies the index and pins
+    the copy (`pin`): a file in `index-snapshots` names the copy and the live BM25 generation of
+    that moment. Every server process reads that file before each question and moves its readers
+    to the copy, so queries see the previous complete index whichever process runs the job. When
+    the job completes, it publishes a new BM25 generation and drops the pin (`publish`); readers
+    then move back to the live index, re-reading it from disk, since Chroma in one process does
+    not see what another wrote. A job that fails or is cancelled leaves the pin until a later job
+    completes, since the live index is then half-updated; so does a server stopped mid-job. A
+    complete CLI ingest publishes a new generation too, which outdates the pin. With a Chroma
+    server (`chroma_url`) there is nothing to copy: queries see the server's collection as it is.
     """
 
     def __init__(self, ws: Workspace):
         self.ws = ws
         self.live = ws.home / "index"
-        shutil.rmtree(ws.home / SNAPSHOTS, ignore_errors=True)  # copies left by a server stopped mid-job
+        self.snapshots = ws.home / SNAPSHOTS
         self._lock = threading.Lock()
         self._retriever = None
-        self._pinned: Path | None = None
-        self._generation: str | None = None
+        self._source: tuple[Path, str | None] | None = None
+        self._model = None
+        self._queries = None
 
     @property
     def loaded(self) -> bool:
         return self._retriever is not None
 
+    @property
+    def model(self):
+        """The embedding model, loaded once for every Retriever this opens."""
+        from handoff.ingest.embedding import embedder
+
+        if self._model is None:
+            self._model = embedder(self.ws.settings)
+        return self._model
+
     def retriever(self):
-        """The current Retriever; the first call loads it (and the embedding model)."""
+        """The Retriever of the index to read now; the first call loads it (and the embedding model)."""
+        source = self._source_now()
         with self._lock:
-            if self._retriever is None or (self._pinned is None and self._generation != self._live_generation()):
-                self._retriever, self._generation = _open_retriever(self.live, self.ws), self._live_generation()
+            if self._retriever is None or source != self._source:
+                self._retriever, self._source = self._open(source[0]), source
             return self._retriever
 
     def pin(self) -> None:
-        """Move readers to a copy of the live index, unless they already read one."""
-        if self._pinned is not None or self.ws.settings.chroma_url:
+        """Copy the live index and point every process's readers at the copy, unless one is pinned already."""
+        if self.ws.settings.chroma_url or self._pinned_copy(self._live_generation()) is not None:
             return
-        copy = self.ws.home / SNAPSHOTS / uuid.uuid4().hex
+        self.remove_stale_copies()
+        copy = self.snapshots / uuid.uuid4().hex
         for part in ("chroma", "bm25"):
             if (self.live / part).is_dir():
                 shutil.copytree(self.live / part, copy / part)
-        retriever = _open_retriever(copy, self.ws)
-        with self._lock:
-            self._retriever, self._pinned = retriever, copy
+        _atomic_write(self.snapshots / PINNED, f"{copy.name} {self._live_generation() or ''}")
 
     def publish(self) -> None:
-        """Move readers back to the live index, now complete, and drop the copy."""
-        retriever, generation = _open_retriever(self.live, self.ws), self._live_generation()
-        with self._lock:
-            copy, self._pinned = self._pinned, None
-            self._retriever, self._generation = retriever, generation
-        if copy is not None:
-            shutil.rmtree(copy, ignore_errors=True)
+        """Point readers back at the live index, now complete, and drop the copy."""
+        (self.snapshots / PINNED).unlink(missing_ok=True)
+        self.remove_stale_copies()
+
+    def remove_stale_copies(self) -> None:
+        """Copies no pin names: left by a job that completed, or by a server stopped while copying."""
+        pinned = self._pinned_copy(self._live_generation())
+        for folder in self.snapshots.glob("*") if self.snapshots.is_dir() else ():
+            if folder.is_dir() and folder != pinned:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def _source_now(self) -> tuple[Path, str | None]:
+        """The pinned copy while it is current, else the live index; with the live BM25 generation."""
+        generation = self._live_generation()
+        return self._pinned_copy(generation) or self.live, generation
+
+    def _pinned_copy(self, live_generation: str | None) -> Path | None:
+        """The pinned copy, unless an ingest completed since it was pinned (the live generation moved on)."""
+        try:
+            name, generation = (self.snapshots / PINNED).read_text().split(" ")
+        except (FileNotFoundError, ValueError):
+            return None
+        copy = self.snapshots / name
+        return copy if generation == (live_generation or "") and copy.is_dir() else None
 
     def _live_generation(self) -> str | None:
         current = self.live / "bm25" / "CURRENT"
         return current.read_text() if current.is_file() else None
 
+    def _open(self, root: Path):
+        """A Retriever over `root` that has embedded one question, so the first real one does not load the model."""
+        from handoff.assist.batching import QueryBatcher
+        from handoff.assist.retrieval import Filters, Retriever
+        from handoff.ingest.embedding import query_embeddings
 
-def _open_retriever(root: Path, ws: Workspace):
-    """A Retriever over `root` with its embedding model loaded now rather than on the first question."""
-    from handoff.assist.retrieval import Filters, Retriever
+        if self._queries is None:
+            self._queries = QueryBatcher(lambda questions: query_embeddings(self.model, questions))
+        retriever = Retriever(root, self.ws.settings, queries=self._queries, reread=root == self.live)
+        if not retriever.empty:
+            retriever.dense("warm-up", 1, Filters())
+        return retriever
 
-    retriever = Retriever(root, ws.settings, batch_queries=True)
-    if not retriever.empty:
-        retriever.dense("warm-up", 1, Filters())
-    return retriever
+
+def _atomic_write(path: Path, content: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+    temp.write_text(content)
+    os.replace(temp, path)
 
 
 @dataclass
@@ -191,7 +229,7 @@ def _lifespan(home: Path, preload_index: bool):
         jobs = JobRunner(ws, readers)
         app.state.handoff = AppState(ws, readers, FactsCache(ws), jobs)
         if preload_index:
-            threading.Thread(target=readers.retriever, name="index-preload", daemon=True).start()
+            threading.Thread(target=_preload, args=(app.state.handoff,), name="preload", daemon=True).start()
         try:
             yield
         finally:
@@ -199,6 +237,15 @@ def _lifespan(home: Path, preload_index: bool):
             ws.store.close()
 
     return lifespan
+
+
+def _preload(st: AppState) -> None:
+    """Load the index, the model and the facts before the first question, then move what start-up built out
+    of the garbage collector's sight: it lives as long as the process, and walking it (some 650,000 objects)
+    in each full collection of the first minutes stalled every request of the process for about 0.5 s."""
+    st.readers.retriever()
+    st.facts.get()
+    gc.freeze()
 
 
 def error_response(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:

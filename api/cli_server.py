@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 from typing import Annotated
 
 import typer
@@ -10,7 +11,7 @@ from rich.table import Table
 
 from handoff.core.errors import InputError
 from handoff.core.keys import has_active_key, list_keys, revoke_key
-from handoff.core.workspace import Workspace
+from handoff.core.workspace import Workspace, resolve_home
 
 from handoff.core.keys import ROLES, issue_key
 from .cli import JsonOption, app, out, print_json, workspace
@@ -25,11 +26,12 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on; another than loopback needs a key.")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Server processes, each with its own copy of "
+                                         "the model (about 0.5 GB); one per core serves concurrent questions best.")]
+    = 1,
 ):
     """Serve the HTTP API and the web page until interrupted."""
     import uvicorn
-
-    from .app import create_app
 
     ws = workspace(ctx)
     keys = has_active_key(ws.store)
@@ -38,14 +40,23 @@ def serve(
                          "loopback is the only safe place to start; run `handoff keys create --role admin` first")
     if not keys:
         out.print("no API key yet: create one with `handoff keys create --role admin`", highlight=False)
+    os.environ["HANDOFF_HOME"] = str(ws.home)  # what each server process opens, in server_app
+    uvicorn.run("handoff.api.cli_server:server_app", factory=True, host=host, port=port, workers=workers,
+                log_level="info")
+
+
+def server_app():
+    """The app of one server process, over the workspace `serve` names in HANDOFF_HOME."""
+    from .app import create_app
+
     one_torch_thread()
-    uvicorn.run(create_app(ws.home), host=host, port=port, log_level="info")
+    return create_app(resolve_home(None))
 
 
 def one_torch_thread() -> None:
     """Requests run side by side in the server's thread pool, so each embeds on one thread: torch's own
-    threads would fight them, and other processes, for the cores (on a busy 2-core machine a question
-    took 4 to 10 times longer with two)."""
+    threads would fight them, other server processes and other programs for the cores (on a busy 2-core
+    machine a question took 4 to 10 times longer with two)."""
     import torch
 
     torch.set_num_threads(1)

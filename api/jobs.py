@@ -4,14 +4,18 @@ The pool is in-process by default; with `broker_url` set, jobs go to Celery work
 worker`, see `handoff.ingest.tasks`), which keep the same row and honour the same cancel flag.
 
 A job's row holds what the CLI's progress bars show (the stage, items done of the total) and
-the warnings and errors a run produced; it is written as the work goes, so any request (or a
-second server process) reads the same state. Cancelling sets a flag that the job's progress
-reporter checks at every step and raises on, so a job stops at its next file or batch;
+the warnings and errors a run produced; it is written as the work goes, so any request (or
+another server process) reads the same state. Cancelling sets a flag in the row that the job's
+progress reporter checks at every step (reading the row at most every CHECK_SECONDS) and
+raises on, so a job stops at its next file or batch, whichever process took the cancel;
 whatever it had committed stays, as after a killed CLI run, and the next run resumes.
 
-Jobs of one workspace run one at a time: two runs would write the same index and BM25
-generations. What a job may read is limited to the `allowed_roots` folders (repositories and
-ticket exports) and to network git URLs.
+Jobs of one workspace run one at a time, across server processes and Celery workers alike:
+a job starts once it holds the `ingest_job` lock in `meta`, since two runs would write the
+same index and BM25 generations. The row records the process running the job, so a server
+process starting up fails only the jobs of processes that are gone. What a job may read is
+limited to the `allowed_roots` folders (repositories and ticket exports) and to network git
+URLs.
 """
 
 from __future__ import annotations
@@ -29,13 +33,19 @@ from pathlib import Path
 from sqlalchemy import text
 
 from handoff.core.errors import HandoffError, InputError, NotFoundError
-from handoff.core.store import FactsStore, insert_many
+from handoff.core.processes import is_running, this_process
+from handoff.core.store import FactsStore, get_meta, insert_many
 from handoff.core.workspace import Workspace
 
 from handoff.core.plain import jsonable
 
 FINISHED = ("succeeded", "failed", "cancelled")
+ACTIVE = ("queued", "running")
 FLUSH_SECONDS = 0.5
+CHECK_SECONDS = 0.5  # a running job reads its cancel flag at most this often
+LOCK = "ingest_job"
+LOCK_WAIT = 0.5  # seconds before a queued in-process job asks for the workspace again
+CELERY = "celery"  # the runner of jobs sent to Celery workers
 INTERNAL = "internal error; the server log has the details"
 log = logging.getLogger("handoff.api.jobs")
 
@@ -122,11 +132,12 @@ class JobStore:
     def __init__(self, store: FactsStore):
         self.store = store
 
-    def create(self, kind: str, request: dict) -> Job:
+    def create(self, kind: str, request: dict, runner: str) -> Job:
+        """A queued job; `runner` is the process that will run it (`this_process()`) or CELERY."""
         now = _now()
         row = {"id": uuid.uuid4().hex[:12], "kind": kind, "state": "queued", "request": json.dumps(request),
-               "created_at": now, "updated_at": now}
-        with self.store.transaction() as conn:
+               "runner": runner, "created_at": now, "updated_at": now}
+        with self.store.transaction(changes_facts=False) as conn:
             insert_many(conn, "jobs", [row])
         return self.get(row["id"])
 
@@ -137,7 +148,7 @@ class JobStore:
     def update(self, job_id: str, **values) -> None:
         values = _encoded(values)
         assignments = ", ".join(f"{k} = :{k}" for k in values)
-        with self.store.transaction() as conn:
+        with self.store.transaction(changes_facts=False) as conn:
             conn.execute(text(f"UPDATE jobs SET {assignments}, updated_at = :now WHERE id = :id"),
                          {**values, "now": _now(), "id": job_id})
 
@@ -145,24 +156,56 @@ class JobStore:
         """Give a queued or running job its final state; a job that has one keeps it."""
         values = _encoded(values)
         assignments = "".join(f", {k} = :{k}" for k in values)
-        with self.store.transaction() as conn:
+        with self.store.transaction(changes_facts=False) as conn:
             conn.execute(text(f"UPDATE jobs SET state = :state{assignments}, updated_at = :now "
                               "WHERE id = :id AND state IN ('queued', 'running')"),
                          {**values, "state": state, "now": _now(), "id": job_id})
 
     def count_done(self, job_id: str, done: int) -> None:
         """Raise the parts done to `done`: workers finishing together report counts out of order."""
-        with self.store.transaction() as conn:
+        with self.store.transaction(changes_facts=False) as conn:
             conn.execute(text("UPDATE jobs SET done = :done, updated_at = :now WHERE id = :id AND done < :done"),
                          {"done": done, "now": _now(), "id": job_id})
 
-    def interrupt_unfinished(self) -> None:
-        """Jobs a stopped server left queued or running can never finish: mark them failed."""
-        with self.store.transaction() as conn:
-            conn.execute(text("UPDATE jobs SET state = 'failed', errors = :errors, updated_at = :now "
-                              "WHERE state IN ('queued', 'running')"),
-                         {"errors": json.dumps(["interrupted: the server stopped before the job finished"]),
-                          "now": _now()})
+    def cancel_requested(self, job_id: str) -> bool:
+        return bool(self.store.rows("SELECT cancel_requested FROM jobs WHERE id = :id", id=job_id)[0]
+                    ["cancel_requested"])
+
+    def interrupt_orphans(self) -> None:
+        """Fail the jobs of server processes that are gone: nothing else will finish them. Jobs of
+        Celery workers are left to their workers."""
+        rows = self.store.rows("SELECT id, runner FROM jobs WHERE state IN ('queued', 'running')")
+        for row in rows:
+            if row["runner"] != CELERY and not (row["runner"] and is_running(row["runner"])):
+                self.finish(row["id"], "failed",
+                            errors=["interrupted: the server stopped before the job finished"])
+
+    def acquire(self, job_id: str) -> bool:
+        """Take the workspace's ingest lock, or take it over from a job that ended without freeing it."""
+        with self.store.transaction(changes_facts=False) as conn:
+            conn.execute(text("INSERT INTO meta (key, value) VALUES (:key, :id) ON CONFLICT (key) DO NOTHING"),
+                         {"key": LOCK, "id": job_id})
+            holder = get_meta(conn, LOCK)
+        if holder == job_id:
+            return True
+        if self._holds_on(holder):
+            return False
+        with self.store.transaction(changes_facts=False) as conn:
+            taken = conn.execute(text("UPDATE meta SET value = :id WHERE key = :key AND value = :holder"),
+                                 {"key": LOCK, "id": job_id, "holder": holder})
+        return taken.rowcount == 1
+
+    def release(self, job_id: str) -> None:
+        with self.store.transaction(changes_facts=False) as conn:
+            conn.execute(text("DELETE FROM meta WHERE key = :key AND value = :id"), {"key": LOCK, "id": job_id})
+
+    def _holds_on(self, job_id: str) -> bool:
+        """Whether the lock's holder is still queued or running in a process that is."""
+        rows = self.store.rows("SELECT state, runner FROM jobs WHERE id = :id", id=job_id)
+        if not rows or rows[0]["state"] not in ACTIVE:
+            return False
+        runner = rows[0]["runner"]
+        return runner == CELERY or not runner or is_running(runner)
 
 
 class JobProgress:
@@ -173,7 +216,7 @@ class JobProgress:
         self.name: str | None = None
         self.done, self.total = 0, None
         self.warnings: list[str] = []
-        self._flushed = 0.0
+        self._flushed = self._checked = 0.0
 
     def stage(self, name: str, total: int | None = None) -> None:
         self.check()
@@ -190,6 +233,11 @@ class JobProgress:
         self._flush(force=True)
 
     def check(self) -> None:
+        """Raise JobCancelled once a cancel was asked here or, through the row, in another process."""
+        if not self.cancelled.is_set() and time.monotonic() - self._checked >= CHECK_SECONDS:
+            self._checked = time.monotonic()
+            if self.jobs.cancel_requested(self.job_id):
+                self.cancelled.set()
         if self.cancelled.is_set():
             raise JobCancelled()
 
@@ -218,12 +266,12 @@ class JobRunner:
         if self.celery:
             _connect_celery(ws)
         else:
-            self.jobs.interrupt_unfinished()
+            self.jobs.interrupt_orphans()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest-job")
         self._running: dict[str, tuple[Future, threading.Event]] = {}
 
     def submit(self, plan: IngestPlan, request: dict) -> Job:
-        job = self.jobs.create("ingest", request)
+        job = self.jobs.create("ingest", request, CELERY if self.celery else this_process())
         if self.celery:
             from handoff.ingest.tasks import submit
 
@@ -260,7 +308,7 @@ class JobRunner:
     def _run(self, job_id: str, plan: IngestPlan, cancelled: threading.Event) -> None:
         progress = JobProgress(self.jobs, job_id, cancelled)
         try:
-            progress.check()
+            self._wait_for_workspace(job_id, progress)
             self.jobs.update(job_id, state="running")
             report = self._ingest(plan, progress)
         except JobCancelled:
@@ -272,6 +320,15 @@ class JobRunner:
             self.jobs.update(job_id, state="failed", **progress.fields(INTERNAL))
         else:
             self.jobs.update(job_id, state="succeeded", result=jsonable(report), **progress.fields())
+        finally:
+            self.jobs.release(job_id)
+
+    def _wait_for_workspace(self, job_id: str, progress: JobProgress) -> None:
+        """Stay queued while a job of another server process or worker holds the workspace."""
+        progress.check()
+        while not self.jobs.acquire(job_id):
+            progress.cancelled.wait(LOCK_WAIT)
+            progress.check()
 
     def _ingest(self, plan: IngestPlan, progress: JobProgress):
         from handoff.ingest.workflow import run_ingest

@@ -42,7 +42,7 @@ class KeyRecord:
 
 def save_key(store: FactsStore, key_id: str, role: str, secret_hash: str) -> KeyRecord:
     record = KeyRecord(key_id, role, _now())
-    with store.transaction() as conn:
+    with store.transaction(changes_facts=False) as conn:
         insert_many(conn, "api_keys", [{"id": key_id, "role": role, "hash": secret_hash,
                                         "created_at": record.created_at}])
     return record
@@ -60,7 +60,7 @@ def active_key(store: FactsStore, key_id: str) -> tuple[KeyRecord, str] | None:
 
 def revoke_key(store: FactsStore, key_id: str) -> KeyRecord:
     """Mark the key revoked from now on; revoking twice keeps the first date."""
-    with store.transaction() as conn:
+    with store.transaction(changes_facts=False) as conn:
         conn.execute(text("UPDATE api_keys SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL"),
                      {"now": _now(), "id": key_id})
     rows = store.rows(f"{SELECT} WHERE id = :id", id=key_id)

@@ -7,6 +7,7 @@ this code is refused rather than guessed at.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,9 +95,13 @@ MIGRATIONS: list[list[str]] = [
     [
         "ALTER TABLE people ADD COLUMN aliases TEXT NOT NULL DEFAULT '[]'",
     ],
+    [
+        "ALTER TABLE jobs ADD COLUMN runner TEXT",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+FACTS_VERSION = "facts_version"
 MIGRATION_LOCK = 0x48414E44  # "HAND": the PostgreSQL advisory lock held while a store migrates
 
 
@@ -113,10 +118,22 @@ class FactsStore:
         return cls(f"sqlite:///{path}")
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """One atomic unit: everything inside commits together or not at all."""
+    def transaction(self, changes_facts: bool = True) -> Iterator[Connection]:
+        """One atomic unit: everything inside commits together or not at all.
+
+        It gives the facts a new version (see `facts_version`) unless the caller says it writes
+        none of them (job progress, API keys), so a writer that forgets to say so costs a reload,
+        never a stale answer."""
         with self.engine.begin() as conn:
             yield conn
+            if changes_facts:
+                set_meta(conn, FACTS_VERSION, uuid.uuid4().hex)
+
+    def facts_version(self) -> str | None:
+        """Changes with every transaction that may change the facts, whichever process made it: a server
+        reuses one facts snapshot until this changes."""
+        with self.read() as conn:
+            return get_meta(conn, FACTS_VERSION)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -11,7 +11,7 @@ Every worker serves the workspace of its `--home`: the same stores and the same 
 shared volume) as the API's. The job's row in `jobs`, kept through the job store that the
 command passes in, shows the phase and its parts done, and ends succeeded, failed or cancelled.
 Jobs of one workspace run one at a time, as in the in-process pool: a job starts once it holds
-the `ingest_job` lock in `meta`.
+the workspace's ingest lock (`JobStore.acquire`).
 """
 
 from __future__ import annotations
@@ -23,19 +23,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from celery import Celery, chord
-from sqlalchemy import text
 
 from handoff.core.errors import HandoffError, WorkspaceError
 from handoff.core.progress import SilentProgress
 from handoff.core.settings import Settings
-from handoff.core.store import get_meta
 from handoff.core.workspace import Workspace
 
 from . import distributed
 from .distributed import KINDS, PHASES, JobFolder
 
 QUEUE = "handoff"
-LOCK = "ingest_job"
 ACTIVE = ("queued", "running")
 RESTORE_SWEEP = 5  # seconds between a worker's looks for parts whose worker died
 LOCK_WAIT = 5  # seconds before a job waiting for the workspace asks again
@@ -56,7 +53,7 @@ class Served:
     """What a worker process serves: the workspace of `--home`, and the `jobs` table's store."""
 
     ws: Workspace
-    jobs: Any  # handoff.api.jobs.JobStore: get, update, finish, count_done
+    jobs: Any  # handoff.api.jobs.JobStore: get, update, finish, count_done, acquire, release
 
 
 _served: Served | None = None
@@ -107,7 +104,7 @@ def start(self, job_id: str, plan: dict) -> None:
         return
     if job.cancel_requested:
         return _end(job_id, "cancelled")
-    if not _acquire(job_id):
+    if not jobs.acquire(job_id):
         raise self.retry(countdown=LOCK_WAIT)
     jobs.update(job_id, state="running")
     try:
@@ -181,26 +178,8 @@ def _end(job_id: str, state: str | None = None, **values) -> None:
     """Give the job its final state (unless it has one), then free the workspace and drop the staged files."""
     if state:
         _served.jobs.finish(job_id, state, **values)
-    with _served.ws.store.transaction() as conn:
-        conn.execute(text("DELETE FROM meta WHERE key = :key AND value = :id"), {"key": LOCK, "id": job_id})
+    _served.jobs.release(job_id)
     JobFolder(_served.ws, job_id).remove()
-
-
-def _acquire(job_id: str) -> bool:
-    """Take the workspace's ingest lock, or take it over from a job that ended without freeing it."""
-    with _served.ws.store.transaction() as conn:
-        conn.execute(text("INSERT INTO meta (key, value) VALUES (:key, :id) ON CONFLICT (key) DO NOTHING"),
-                     {"key": LOCK, "id": job_id})
-        holder = get_meta(conn, LOCK)
-    if holder == job_id:
-        return True
-    stale = _served.jobs.get(holder)
-    if stale is not None and stale.state in ACTIVE:
-        return False
-    with _served.ws.store.transaction() as conn:
-        taken = conn.execute(text("UPDATE meta SET value = :id WHERE key = :key AND value = :holder"),
-                             {"key": LOCK, "id": job_id, "holder": holder})
-    return taken.rowcount == 1
 
 
 class PartStopped(Exception):

@@ -9,21 +9,26 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from handoff.api import jobs as jobs_module
-from handoff.api.app import create_app
+from handoff.api.app import FactsCache, create_app
 from handoff.core.keys import ROLES, issue_key, permits
 from handoff.api.cli_server import is_loopback
 from handoff.api.main import app as cli_app
 from handoff.core.errors import InputError
 from handoff.core.keys import revoke_key
+from handoff.core.processes import this_process
 from handoff.core.progress import SilentProgress
 from handoff.core.roster import read_roster, replace_roster
 from handoff.core.workspace import Workspace
@@ -414,15 +419,39 @@ def test_cancel_stops_a_running_job_and_a_queued_one(client, keys, slow_ingest, 
     assert client.delete(f"/ingest/jobs/{running['id']}", headers=admin).json()["state"] == "cancelled"
 
 
-def test_jobs_left_unfinished_by_a_stopped_server_are_marked_failed(facts_ws):
+def gone_process() -> str:
+    """How the job store names a process that has since exited."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    name = f"{socket.gethostname()}:{child.pid}:{psutil.Process(child.pid).create_time():.2f}"
+    child.wait()
+    return name
+
+
+def test_jobs_of_server_processes_that_are_gone_are_marked_failed(facts_ws):
     store = jobs_module.JobStore(facts_ws.store)
-    job = store.create("ingest", {"repository": "/x"})
-    store.update(job.id, state="running")
+    runners = {"gone": gone_process(), "alive": this_process(), "celery": jobs_module.CELERY}
+    jobs = {name: store.create("ingest", {"repository": "/x"}, runner) for name, runner in runners.items()}
+    store.update(jobs["gone"].id, state="running")
     with TestClient(create_app(facts_ws.home, preload_index=False)) as c:
         admin = bearer(issue_key(facts_ws.store, "admin").key)
-        found = c.get(f"/ingest/jobs/{job.id}", headers=admin).json()
-    assert found["state"] == "failed" and found["errors"] == ["interrupted: the server stopped before the job "
-                                                              "finished"]
+        found = {name: c.get(f"/ingest/jobs/{job.id}", headers=admin).json() for name, job in jobs.items()}
+    assert found["gone"]["state"] == "failed"
+    assert found["gone"]["errors"] == ["interrupted: the server stopped before the job finished"]
+    assert found["alive"]["state"] == found["celery"]["state"] == "queued"
+
+
+def test_facts_are_reloaded_when_any_process_changes_them_and_only_then(facts_ws, tmp_path):
+    cache = FactsCache(facts_ws)
+    first = cache.get()
+    job = jobs_module.JobStore(facts_ws.store).create("ingest", {}, this_process())
+    jobs_module.JobStore(facts_ws.store).update(job.id, stage="blame", done=3)
+    issue_key(facts_ws.store, "reader")
+    assert cache.get() is first  # job progress and keys are not facts
+
+    (tmp_path / "more.csv").write_text(ROSTER + "dave,Dave Contractor,dave@vendor.example,contractor,,pay,2025-01-01,\n")
+    other = Workspace.open(facts_ws.home)  # as a CLI run or another server process holds it
+    replace_roster(other.store, read_roster(tmp_path / "more.csv"))
+    assert "dave" in cache.get().people and "dave" not in first.people
 
 
 @pytest.fixture
