@@ -159,14 +159,18 @@ class Retriever:
         return self._positions
 
     def _with_texts(self, hits: list[Hit]) -> list[Hit]:
-        """`hits` with their text and whole metadata, read in one call; a chunk deleted meanwhile drops out."""
-        if not hits:
-            return hits
-        stored = self.collection.get(ids=[h.id for h in hits], include=["documents", "metadatas"])
-        by_id = dict(zip(stored["ids"], zip(stored["documents"], stored["metadatas"])))
+        """`hits` with their text and whole metadata, from the lexical index's chunk file; Chroma is read only
+        for chunks written since that was published. A chunk found in neither drops out."""
+        positions = self._lexical_positions()
+        stored = self.lexical.chunks if self.lexical else None
+        found = {h.id: stored.read(positions[h.id]) for h in hits if stored and h.id in positions}
+        missing = [h.id for h in hits if h.id not in found]
+        if missing:
+            got = self.collection.get(ids=missing, include=["documents", "metadatas"])
+            found.update(zip(got["ids"], zip(got["documents"], got["metadatas"])))
         for hit in hits:
-            hit.text, hit.meta = by_id.get(hit.id, (hit.text, hit.meta))
-        return [h for h in hits if h.id in by_id]
+            hit.text, hit.meta = found.get(hit.id, (hit.text, hit.meta))
+        return [h for h in hits if h.id in found]
 
 
 def fuse(dense: list[Hit], lexical: list[Hit]) -> list[Hit]:

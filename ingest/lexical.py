@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .chunk_file import ChunkFile, ChunkList, Chunks, write_chunk_file
+
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[_.-][A-Za-z0-9]+)*")
 PART_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 FILTERABLE = ("kind", "repo", "path", "language", "start_line", "end_line", "symbol", "title", "key", "url", "owner",
@@ -43,8 +45,9 @@ def tokenize(text: str) -> list[str]:
 @dataclass
 class LexicalIndex:
     ids: list[str]
-    metadata: list[dict]
+    metadata: list[dict]  # the FILTERABLE keys only
     model: object  # bm25s.BM25
+    chunks: Chunks | None = None  # whole texts and metadata by position; None in generations older than it
 
     @classmethod
     def from_chunks(cls, ids: list[str], texts: list[str], metadata: list[dict]) -> LexicalIndex:
@@ -56,7 +59,9 @@ class LexicalIndex:
         ids, texts, metadata = [ids[i] for i in order], [texts[i] for i in order], [metadata[i] for i in order]
         searchable = [f"{m.get('path', '')} {m.get('title', '')} {m.get('symbol', '')}\n{t}"
                       for t, m in zip(texts, metadata)]
-        return cls.build(ids, searchable, [{k: m[k] for k in FILTERABLE if k in m} for m in metadata])
+        index = cls.build(ids, searchable, [{k: m[k] for k in FILTERABLE if k in m} for m in metadata])
+        index.chunks = ChunkList(texts, metadata)
+        return index
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str], metadata: list[dict]) -> LexicalIndex:
@@ -81,6 +86,8 @@ class LexicalIndex:
         generation = root / f"gen-{_next_generation(root)}"
         self.model.save(str(generation / "bm25"))
         (generation / "chunks.json").write_text(json.dumps({"ids": self.ids, "metadata": self.metadata}))
+        if self.chunks is not None:
+            write_chunk_file(generation, self.chunks, len(self.ids))
         temp = root / "CURRENT.tmp"
         temp.write_text(generation.name)
         os.replace(temp, root / "CURRENT")
@@ -98,7 +105,7 @@ class LexicalIndex:
         generation = root / current.read_text().strip()
         chunks = json.loads((generation / "chunks.json").read_text())
         model = bm25s.BM25.load(str(generation / "bm25")) if chunks["ids"] else None
-        return cls(chunks["ids"], chunks["metadata"], model)
+        return cls(chunks["ids"], chunks["metadata"], model, ChunkFile.open(generation))
 
 
 def _next_generation(root: Path) -> int:

@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import shutil
 
 import pytest
 
@@ -54,6 +55,27 @@ def test_chunks_carry_where_they_come_from(sample_index):
                            for m in refunds)
     assert any(m["symbol"] for m in refunds) and refunds[0]["owner"] and refunds[0]["version"]
     assert any(m["kind"] == "ticket" and m["key"] == "SHOP-52" for m in metas)
+
+
+def test_the_lexical_generation_holds_every_chunk_as_chroma_does(sample_index):
+    retriever = Retriever(sample_index.home / "index", sample_index.settings)
+    stored = retriever.collection.get(include=["documents", "metadatas"])
+    in_chroma = {i: (d, m) for i, d, m in zip(stored["ids"], stored["documents"], stored["metadatas"])}
+    lexical = retriever.lexical
+    assert sorted(lexical.ids) == lexical.ids and set(lexical.ids) == set(in_chroma)
+    assert all(lexical.chunks.read(n) == in_chroma[i] for n, i in enumerate(lexical.ids))
+
+
+def test_answers_read_chroma_for_texts_a_generation_does_not_hold(sample_index, tmp_path):
+    copy = tmp_path / "index"
+    shutil.copytree(sample_index.home / "index", copy)
+    generation = copy / "bm25" / (copy / "bm25" / "CURRENT").read_text()
+    (generation / "offsets.npy").unlink()  # as a generation written before the chunk file
+    question = "how is the refund amount computed?"
+    with_file = Retriever(sample_index.home / "index", sample_index.settings).search(question, 8)
+    without = Retriever(copy, sample_index.settings)
+    assert without.lexical.chunks is None
+    assert [(h.id, h.text, h.meta) for h in without.search(question, 8)] == [(h.id, h.text, h.meta) for h in with_file]
 
 
 def test_adrs_are_facts_with_status_and_links(sample_index):
