@@ -242,9 +242,11 @@ def _lifespan(home: Path, preload_index: bool):
 def _preload(st: AppState) -> None:
     """Load the index, the model and the facts before the first question, then move what start-up built out
     of the garbage collector's sight: it lives as long as the process, and walking it (some 650,000 objects)
-    in each full collection of the first minutes stalled every request of the process for about 0.5 s."""
+    in each full collection of the first minutes stalled every request of the process for about 0.5 s.
+    Start-up's garbage is collected first, or it would stay frozen with the rest."""
     st.readers.retriever()
     st.facts.get()
+    gc.collect()
     gc.freeze()
 
 
