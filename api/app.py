@@ -9,6 +9,7 @@ status its class declares in `core.errors`; anything unexpected leaves as a 500 
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import os
@@ -185,12 +186,14 @@ def state(request: Request) -> AppState:
     return request.app.state.handoff
 
 
-def create_app(home: Path, preload_index: bool = True) -> FastAPI:
-    """The app for the workspace at `home`; `preload_index` loads the search model at start-up."""
+def create_app(home: Path, preload_index: bool = True, serve_when_loaded: bool = False) -> FastAPI:
+    """The app for the workspace at `home`; `preload_index` loads the search model at start-up, in the
+    background (/readyz tells when it is done) or, with `serve_when_loaded`, before the app takes requests:
+    among several server processes, one not yet loaded then leaves requests to the others."""
     from . import (routes_ask, routes_health, routes_ingest, routes_keys, routes_kt, routes_people, routes_reports,
                    routes_retention, routes_web)
 
-    app = FastAPI(title="Handoff", version="1", lifespan=_lifespan(home, preload_index),
+    app = FastAPI(title="Handoff", version="1", lifespan=_lifespan(home, preload_index, serve_when_loaded),
                   description="Ownership, knowledge at risk, offboarding and cited answers over a workspace. "
                               "Send an API key from `handoff keys create` as `Authorization: Bearer <key>`.")
     routers = [module.router for module in (routes_health, routes_ask, routes_kt, routes_people, routes_retention,
@@ -221,14 +224,16 @@ def _keep_example_nulls(app: FastAPI, routers) -> None:
     app.openapi = openapi
 
 
-def _lifespan(home: Path, preload_index: bool):
+def _lifespan(home: Path, preload_index: bool, serve_when_loaded: bool):
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         ws = Workspace.open(home)
         readers = IndexReaders(ws)
         jobs = JobRunner(ws, readers)
         app.state.handoff = AppState(ws, readers, FactsCache(ws), jobs)
-        if preload_index:
+        if preload_index and serve_when_loaded:
+            await asyncio.to_thread(_preload, app.state.handoff)
+        elif preload_index:
             threading.Thread(target=_preload, args=(app.state.handoff,), name="preload", daemon=True).start()
         try:
             yield

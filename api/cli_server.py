@@ -16,6 +16,8 @@ from handoff.core.workspace import Workspace, resolve_home
 from handoff.core.keys import ROLES, issue_key
 from .cli import JsonOption, app, out, print_json, workspace
 
+WORKERS = "HANDOFF_SERVE_WORKERS"
+
 keys_app = typer.Typer(no_args_is_help=True, help="Create, revoke and list the API keys of the HTTP API.")
 app.add_typer(keys_app, name="keys")
 
@@ -40,17 +42,18 @@ def serve(
                          "loopback is the only safe place to start; run `handoff keys create --role admin` first")
     if not keys:
         out.print("no API key yet: create one with `handoff keys create --role admin`", highlight=False)
-    os.environ["HANDOFF_HOME"] = str(ws.home)  # what each server process opens, in server_app
+    os.environ.update({"HANDOFF_HOME": str(ws.home), WORKERS: str(workers)})  # read by each process's server_app
     uvicorn.run("handoff.api.cli_server:server_app", factory=True, host=host, port=port, workers=workers,
                 log_level="info")
 
 
 def server_app():
-    """The app of one server process, over the workspace `serve` names in HANDOFF_HOME."""
+    """The app of one server process, over the workspace `serve` names in HANDOFF_HOME. One of several
+    processes loads before taking requests, so none waits on a process that is (re)starting."""
     from .app import create_app
 
     one_torch_thread()
-    return create_app(resolve_home(None))
+    return create_app(resolve_home(None), serve_when_loaded=int(os.environ.get(WORKERS, "1")) > 1)
 
 
 def one_torch_thread() -> None:
