@@ -1,9 +1,10 @@
 """Hybrid retrieval: dense (Chroma) and lexical (BM25) results fused by reciprocal rank.
 
 Reciprocal rank fusion is what LlamaIndex's `QueryFusionRetriever` does with one query; doing
-it here over the raw result lists keeps a question to one embedding, one Chroma query, one
-BM25 lookup and one read of the texts of the chunks kept. Filters (repository, kind, path prefix, person) apply to both sides, and
-overlapping chunks of one file are merged so a citation never repeats itself.
+it here over the raw result lists keeps a question to one embedding, one Chroma query and one
+BM25 lookup. Candidates carry no text: the texts of the chunks kept are read at the end, from the
+lexical index's chunk file. Filters (repository, kind, path prefix, person) apply to both sides,
+and overlapping chunks of one file are merged so a citation never repeats itself.
 """
 
 from __future__ import annotations
@@ -148,9 +149,7 @@ class Retriever:
         positions = self._lexical_positions()
         found = {i: self.lexical.metadata[positions[i]] for i in ids if i in positions}
         missing = [i for i in ids if i not in found]
-        if missing:
-            stored = self.collection.get(ids=missing, include=["metadatas"])
-            found.update(zip(stored["ids"], stored["metadatas"]))
+        found.update({i: meta for i, (_, meta) in self._from_chroma(missing).items()})
         return found
 
     def _lexical_positions(self) -> dict[str, int]:
@@ -164,13 +163,18 @@ class Retriever:
         positions = self._lexical_positions()
         stored = self.lexical.chunks if self.lexical else None
         found = {h.id: stored.read(positions[h.id]) for h in hits if stored and h.id in positions}
-        missing = [h.id for h in hits if h.id not in found]
-        if missing:
-            got = self.collection.get(ids=missing, include=["documents", "metadatas"])
-            found.update(zip(got["ids"], zip(got["documents"], got["metadatas"])))
+        found.update(self._from_chroma([h.id for h in hits if h.id not in found]))
         for hit in hits:
             hit.text, hit.meta = found.get(hit.id, (hit.text, hit.meta))
         return [h for h in hits if h.id in found]
+
+    def _from_chroma(self, ids: list[str]) -> dict[str, tuple[str, dict]]:
+        """Text and metadata of chunks written since the lexical index was published (or of every chunk
+        when its generation predates the chunk file)."""
+        if not ids:
+            return {}
+        got = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        return dict(zip(got["ids"], zip(got["documents"], got["metadatas"])))
 
 
 def fuse(dense: list[Hit], lexical: list[Hit]) -> list[Hit]:

@@ -448,7 +448,8 @@ def test_facts_are_reloaded_when_any_process_changes_them_and_only_then(facts_ws
     issue_key(facts_ws.store, "reader")
     assert cache.get() is first  # job progress and keys are not facts
 
-    (tmp_path / "more.csv").write_text(ROSTER + "dave,Dave Contractor,dave@vendor.example,contractor,,pay,2025-01-01,\n")
+    dave = "dave,Dave Contractor,dave@vendor.example,contractor,,pay,2025-01-01,\n"
+    (tmp_path / "more.csv").write_text(ROSTER + dave)
     other = Workspace.open(facts_ws.home)  # as a CLI run or another server process holds it
     replace_roster(other.store, read_roster(tmp_path / "more.csv"))
     assert "dave" in cache.get().people and "dave" not in first.people

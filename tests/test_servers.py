@@ -97,7 +97,8 @@ def wait(ws: Workspace, job_id: str, until=lambda job: job.state in FINISHED, po
         if until(job) or job.state in FINISHED:
             return job
         time.sleep(poll)
-    raise AssertionError(f"job {job_id} still {jobs.get(job_id).state} after {JOB_SECONDS} s: see {ws.home}/worker-*.log")
+    raise AssertionError(f"job {job_id} still {jobs.get(job_id).state} after {JOB_SECONDS} s: "
+                         f"see {ws.home}/worker-*.log")
 
 
 def running_part(log: Path) -> bool:
