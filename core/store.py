@@ -102,6 +102,7 @@ MIGRATIONS: list[list[str]] = [
 
 SCHEMA_VERSION = len(MIGRATIONS)
 FACTS_VERSION = "facts_version"
+WRITES = "handoff_writes"  # execution option of the connections of `transaction`
 MIGRATION_LOCK = 0x48414E44  # "HAND": the PostgreSQL advisory lock held while a store migrates
 
 
@@ -124,10 +125,11 @@ class FactsStore:
         It gives the facts a new version (see `facts_version`) unless the caller says it writes
         none of them (job progress, API keys), so a writer that forgets to say so costs a reload,
         never a stale answer."""
-        with self.engine.begin() as conn:
-            yield conn
-            if changes_facts:
-                set_meta(conn, FACTS_VERSION, uuid.uuid4().hex)
+        with self.engine.connect() as conn:
+            with conn.execution_options(**{WRITES: True}).begin():
+                yield conn
+                if changes_facts:
+                    set_meta(conn, FACTS_VERSION, uuid.uuid4().hex)
 
     def facts_version(self) -> str | None:
         """Changes with every transaction that may change the facts, whichever process made it: a server
@@ -225,7 +227,10 @@ def _engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        """A transaction that writes takes the write lock as it begins, waiting for it up to the timeout.
+        Begun as a reader, it could not write once another connection had committed since its first read:
+        SQLite fails that at once ("database is locked"), as two server processes opening the store did."""
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITES) else "BEGIN")
 
     return engine
 
