@@ -17,6 +17,7 @@ from handoff.core.keys import ROLES, issue_key
 from .cli import JsonOption, app, out, print_json, workspace
 
 WORKERS = "HANDOFF_SERVE_WORKERS"
+APP = "handoff.api.cli_server:server_app"
 
 keys_app = typer.Typer(no_args_is_help=True, help="Create, revoke and list the API keys of the HTTP API.")
 app.add_typer(keys_app, name="keys")
@@ -43,8 +44,25 @@ def serve(
     if not keys:
         out.print("no API key yet: create one with `handoff keys create --role admin`", highlight=False)
     os.environ.update({"HANDOFF_HOME": str(ws.home), WORKERS: str(workers)})  # read by each process's server_app
-    uvicorn.run("handoff.api.cli_server:server_app", factory=True, host=host, port=port, workers=workers,
-                log_level="info")
+    if workers == 1:
+        uvicorn.run(APP, factory=True, host=host, port=port, log_level="info")
+    else:
+        serve_processes(uvicorn.Config(APP, factory=True, host=host, port=port, workers=workers, log_level="info",
+                                       loop="asyncio"))
+
+
+def serve_processes(config) -> None:
+    """uvicorn's several-process server, with the listener that spreads connections evenly (uvicorn.run's
+    own path for `workers`, apart from the listener). The listener needs the asyncio event loop."""
+    from uvicorn.supervisors import Multiprocess
+
+    from .least_connections import LeastConnectionsListener
+
+    listener = LeastConnectionsListener.from_socket(config.bind_socket(), config.workers)
+    try:
+        Multiprocess(config, sockets=[listener]).run()
+    except KeyboardInterrupt:
+        pass
 
 
 def server_app():

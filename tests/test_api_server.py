@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from .gitbuilder import GitBuilder, numbered
@@ -43,6 +44,8 @@ def start_server(home: Path, log: Path, env: dict | None = None, workers: int = 
             return False
 
     wait_for(ready, seconds=180, what="handoff serve to be ready")
+    wait_for(lambda: log.read_text().count("Application startup complete") == workers, seconds=180,
+             what="every server process to serve")
     return process, base
 
 
@@ -116,6 +119,22 @@ def ask_together(base: str, key: str, question: dict, clients: int = 8, each: in
     return answers
 
 
+def connections_per_process(server: subprocess.Popen, base: str, clients: int) -> list[int]:
+    """How many of `clients` keep-alive connections, opened together, each server process holds."""
+    connections = [httpx.Client(base_url=base, timeout=60) for _ in range(clients)]
+    threads = [threading.Thread(target=connection.get, args=("/healthz",)) for connection in connections]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    port = int(base.rsplit(":", 1)[1])
+    held = sorted(sum(1 for c in worker.net_connections(kind="tcp") if c.laddr.port == port and c.raddr)
+                  for worker in psutil.Process(server.pid).children() if worker.net_connections(kind="tcp"))
+    for connection in connections:
+        connection.close()
+    return held
+
+
 def wait_for_job(base: str, key: str, job_id: str) -> dict:
     def finished():
         found = httpx.get(f"{base}/ingest/jobs/{job_id}", headers={"Authorization": f"Bearer {key}"}, timeout=60)
@@ -130,6 +149,8 @@ def test_several_processes_answer_alike_before_and_after_a_job(tmp_path):
     GitBuilder(tmp_path / "allowed" / "shop").commit("alice", {"pay/chargebacks.py": CHARGEBACKS}, when="2025-03-01")
     process, base = start_server(ws.home, tmp_path / "server.log", workers=2)
     question = {"question": "how are chargebacks contested?", "as_of": AS_OF, "kind": "code"}
+    assert connections_per_process(process, base, clients=8) == [4, 4]
+    assert connections_per_process(process, base, clients=6) == [3, 3]
 
     before = ask_together(base, keys["reader"], question)
     assert all(answer == before[0] for answer in before), before

@@ -1,0 +1,128 @@
+"""One listening socket shared by several server processes, each new connection taken by the one holding fewest.
+
+Processes that share a listening socket take new connections as the kernel wakes them, so the
+split is left to chance. HTTP clients keep their connection for request after request, and a
+process serves the requests of the connections it holds: with 8 clients on 2 processes, a 6/2
+split made the p95 latency 1.4 times that of a 4/4 split.
+
+Here each process publishes how many connections it holds in a small shared table, and a
+process holding more than another leaves a waiting connection alone (its event loop asks again
+on its next turn, by when the other has usually taken it). If no other process takes it within
+MAX_DEFER, it takes it anyway: a process stuck in a long request must not hold up new clients.
+
+    LeastConnectionsListener.from_socket(bound, processes)   the listener for uvicorn's worker processes
+
+The listener is picklable the way multiprocessing passes sockets to spawned processes, and it
+needs the asyncio event loop: uvloop accepts inside libuv, out of its reach.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import select
+import socket
+import time
+
+MAX_DEFER = 0.05  # seconds a waiting connection is left to less busy processes
+PAUSE = 0.0005  # between two looks at a connection left to another process, so the event loop does not spin
+
+
+class LeastConnectionsListener(socket.socket):
+    """A listening socket whose `accept` leaves a connection to a process that holds fewer."""
+
+    def __init__(self, *args, table=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.table = table  # pairs (pid, connections held), one per process; pid 0 marks a free slot
+        self._slot: int | None = None
+        self._held: list[socket.socket] = []
+        self._deferring_since: float | None = None
+
+    @classmethod
+    def from_socket(cls, bound: socket.socket, processes: int) -> LeastConnectionsListener:
+        table = multiprocessing.get_context("spawn").Array("q", 2 * processes)
+        return cls(bound.family, bound.type, bound.proto, fileno=bound.detach(), table=table)
+
+    def accept(self) -> tuple[socket.socket, object]:
+        if self._another_holds_fewer() and self._waiting():
+            now = time.monotonic()
+            self._deferring_since = self._deferring_since or now
+            if now - self._deferring_since < MAX_DEFER:
+                time.sleep(PAUSE)
+                raise BlockingIOError("left to a process that holds fewer connections")
+        self._deferring_since = None
+        fd, address = self._accept()  # BlockingIOError when another process took it
+        connection = _HeldConnection(self, self.family, self.type, self.proto, fileno=fd)
+        if socket.getdefaulttimeout() is None and self.gettimeout():
+            connection.setblocking(True)  # as socket.accept does
+        if connection.family in (socket.AF_INET, socket.AF_INET6):  # as asyncio does for its own TCP sockets
+            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._held.append(connection)
+        self._publish()
+        return connection, address
+
+    def held(self) -> int:
+        """Connections this process accepted that are still open."""
+        self._held = [connection for connection in self._held if connection.fileno() != -1]
+        return len(self._held)
+
+    def released(self) -> None:
+        """One of this process's connections closed: the table says so at once."""
+        if self._slot is not None:
+            self._publish()
+
+    def _another_holds_fewer(self) -> bool:
+        mine = self._publish()
+        with self.table.get_lock():
+            others = [self.table[2 * i + 1] for i in range(len(self.table) // 2)
+                      if i != self._slot and self.table[2 * i] and _alive(self.table[2 * i])]
+        return any(theirs < mine for theirs in others)
+
+    def _publish(self) -> int:
+        held = self.held()
+        with self.table.get_lock():
+            if self._slot is None:
+                self._slot = self._claim_slot()
+            self.table[2 * self._slot + 1] = held
+        return held
+
+    def _claim_slot(self) -> int:
+        """The first slot that is free or left by a process that is gone (uvicorn restarts dead workers)."""
+        slots = range(len(self.table) // 2)
+        slot = next((i for i in slots if not self.table[2 * i] or not _alive(self.table[2 * i])), 0)
+        self.table[2 * slot] = os.getpid()
+        return slot
+
+    def _waiting(self) -> bool:
+        return bool(select.select([self], [], [], 0)[0])
+
+    def __reduce__(self):
+        from multiprocessing.reduction import DupFd
+
+        return _rebuild, (DupFd(self.fileno()), self.family, self.type, self.proto, self.table)
+
+
+class _HeldConnection(socket.socket):
+    """An accepted connection that tells its listener when it closes."""
+
+    def __init__(self, listener: LeastConnectionsListener, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.listener = listener
+
+    def close(self) -> None:
+        super().close()
+        self.listener.released()
+
+
+def _rebuild(duplicate, family: int, kind: int, proto: int, table) -> LeastConnectionsListener:
+    return LeastConnectionsListener(family, kind, proto, fileno=duplicate.detach(), table=table)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
