@@ -6,7 +6,12 @@ The server runs on a scratch copy of the workspace (by default the sample organi
 into .bench/ by `sample_index.py`) with a fresh reader key, on a free loopback port. Clients are
 processes with one HTTP connection each, asking the questions of examples/questions.jsonl in turn
 as of the demo date. The baseline is one client alone; then N clients share a fixed number of
-requests. Each run reports throughput, p50 / p95 / p99 latency and errors.
+requests. Each run reports throughput, p50 / p95 / p99 latency and errors, and the CPU time
+per request of the server's processes and of the clients.
+
+Under load the machine's cores bound the latency: when they are busy, the mean latency at N
+clients is at least N x (CPU per request) / cores. The report prints that floor next to the
+single-client p50, so a missed target can be told apart from a slow server.
 
 The server is measured twice: as one process, then with `--workers` processes (by default one
 per core), the way to serve concurrent questions. The targets apply to the second.
@@ -32,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import psutil
 from sample_index import ROOT, sample_workspace
 
 HANDOFF = str(Path(sys.executable).parent / "handoff")
@@ -46,20 +52,31 @@ class Run:
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    server_cpu: float = 0.0
+    client_cpu: float = 0.0
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
 
     @property
+    def requests(self) -> int:
+        return len(self.latencies) + len(self.errors)
+
+    @property
     def throughput(self) -> float:
-        return (len(self.latencies) + len(self.errors)) / self.seconds
+        return self.requests / self.seconds
+
+    @property
+    def cpu_per_request(self) -> float:
+        return (self.server_cpu + self.client_cpu) / self.requests
 
     def line(self) -> str:
-        done = len(self.latencies) + len(self.errors)
-        return (f"{self.clients:>3} clients  {done:>4} requests  {self.throughput:6.1f} req/s  "
+        return (f"{self.clients:>3} clients  {self.requests:>4} requests  {self.throughput:6.1f} req/s  "
                 f"p50 {self.percentile(50) * 1000:6.0f} ms  p95 {self.percentile(95) * 1000:6.0f} ms  "
-                f"p99 {self.percentile(99) * 1000:6.0f} ms  errors {len(self.errors)}")
+                f"p99 {self.percentile(99) * 1000:6.0f} ms  errors {len(self.errors)}  CPU per request: "
+                f"server {self.server_cpu / self.requests * 1000:.1f} ms, "
+                f"client {self.client_cpu / self.requests * 1000:.1f} ms")
 
 
 def main() -> None:
@@ -89,8 +106,9 @@ def measure(home: Path, key: str, questions: list[str], workers: int, args) -> t
     """The single-client and the concurrent run against one server of `workers` processes."""
     server, base = serve(home, home.parent / f"server-{workers}.log", workers)
     try:
-        load(base, key, questions, args.clients, 8 * args.clients)  # warm-up: every process, caches, connections
-        return load(base, key, questions, 1, args.single), load(base, key, questions, args.clients, args.requests)
+        load(server, base, key, questions, args.clients, 8 * args.clients)  # warm-up: every process, caches
+        return (load(server, base, key, questions, 1, args.single),
+                load(server, base, key, questions, args.clients, args.requests))
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=60)
@@ -123,7 +141,7 @@ def serve(home: Path, log: Path, workers: int) -> tuple[subprocess.Popen, str]:
     sys.exit("handoff serve was not ready within 300 s")
 
 
-def load(base: str, key: str, questions: list[str], clients: int, requests: int) -> Run:
+def load(server: subprocess.Popen, base: str, key: str, questions: list[str], clients: int, requests: int) -> Run:
     """`requests` questions shared by `clients` processes; each request is timed from send to full reply.
 
     Clients are processes, as separate users or scripts would be: threads of one Python process
@@ -135,14 +153,17 @@ def load(base: str, key: str, questions: list[str], clients: int, requests: int)
                  for _ in range(clients)]
     for process in processes:
         process.start()
+    server_cpu = cpu_seconds(server.pid)
     started = time.perf_counter()
     go.set()
     run = Run(clients)
     for _ in processes:
-        latencies, errors = results.get()
+        latencies, errors, cpu = results.get()
         run.latencies += latencies
         run.errors += errors
+        run.client_cpu += cpu
     run.seconds = time.perf_counter() - started
+    run.server_cpu = cpu_seconds(server.pid) - server_cpu
     for process in processes:
         process.join()
     return run
@@ -155,6 +176,7 @@ def _client(base: str, key: str, questions: list[str], requests: int, counter, g
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=120) as http:
         http.get("/healthz")
         go.wait()
+        cpu = time.process_time()
         while (n := _take(counter)) < requests:
             started = time.perf_counter()
             try:
@@ -164,7 +186,20 @@ def _client(base: str, key: str, questions: list[str], requests: int, counter, g
                 error = f"{type(exc).__name__}: {exc}"
             elapsed = time.perf_counter() - started
             errors.append(error) if error else latencies.append(elapsed)
-    results.put((latencies, errors))
+    results.put((latencies, errors, time.process_time() - cpu))
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time so far of a process and of every process under it (uvicorn's workers, their helpers)."""
+    root = psutil.Process(pid)
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def _take(counter) -> int:
@@ -183,6 +218,11 @@ def report(single: Run, many: Run, judged: bool) -> None:
     print(f"p95 at {many.clients} clients / single-client p50: {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x): "
           f"{verdict(ratio <= TARGET_RATIO)}")
     print(f"errors: {errors} (target 0): {verdict(errors == 0)}")
+    floor = many.clients * many.cpu_per_request / (os.cpu_count() or 1)
+    print(f"CPU-bound floor of the mean latency at {many.clients} clients ({many.clients} x "
+          f"{many.cpu_per_request * 1000:.1f} ms CPU per request / {os.cpu_count()} cores): {floor * 1000:.0f} ms, "
+          f"{floor / single.percentile(50):.2f}x the single-client p50; measured mean "
+          f"{statistics.fmean(many.latencies) * 1000:.0f} ms")
     for error in (single.errors + many.errors)[:5]:
         print(f"  {error[:300]}")
     print(f"single-client mean {statistics.fmean(single.latencies) * 1000:.0f} ms over {len(single.latencies)} "

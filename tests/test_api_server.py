@@ -148,22 +148,24 @@ def test_several_processes_answer_alike_before_and_after_a_job(tmp_path):
     keys = issue_keys(ws)
     GitBuilder(tmp_path / "allowed" / "shop").commit("alice", {"pay/chargebacks.py": CHARGEBACKS}, when="2025-03-01")
     process, base = start_server(ws.home, tmp_path / "server.log", workers=2)
-    question = {"question": "how are chargebacks contested?", "as_of": AS_OF, "kind": "code"}
-    assert connections_per_process(process, base, clients=8) == [4, 4]
-    assert connections_per_process(process, base, clients=6) == [3, 3]
+    try:
+        question = {"question": "how are chargebacks contested?", "as_of": AS_OF, "kind": "code"}
+        assert connections_per_process(process, base, clients=8) == [4, 4]
+        assert connections_per_process(process, base, clients=6) == [3, 3]
 
-    before = ask_together(base, keys["reader"], question)
-    assert all(answer == before[0] for answer in before), before
-    assert "pay/chargebacks.py" not in {c["path"] for c in before[0]["citations"]}
-    job = httpx.post(f"{base}/ingest/jobs", json={"repository": str(tmp_path / "allowed" / "shop"), "name": "shop"},
-                     headers={"Authorization": f"Bearer {keys['admin']}"}, timeout=60).json()
-    assert wait_for_job(base, keys["admin"], job["id"])["state"] == "succeeded"
-    after = ask_together(base, keys["reader"], question)
-    assert all(answer == after[0] for answer in after), after
-    assert after[0]["citations"][0]["path"] == "pay/chargebacks.py"
-
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=60) == 0
+        before = ask_together(base, keys["reader"], question)
+        assert all(answer == before[0] for answer in before), before
+        assert "pay/chargebacks.py" not in {c["path"] for c in before[0]["citations"]}
+        job = httpx.post(f"{base}/ingest/jobs", headers={"Authorization": f"Bearer {keys['admin']}"}, timeout=60,
+                         json={"repository": str(tmp_path / "allowed" / "shop"), "name": "shop"}).json()
+        assert wait_for_job(base, keys["admin"], job["id"])["state"] == "succeeded"
+        after = ask_together(base, keys["reader"], question)
+        assert all(answer == after[0] for answer in after), after
+        assert after[0]["citations"][0]["path"] == "pay/chargebacks.py"
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=60)
+    assert code == 0
     log = (tmp_path / "server.log").read_text()
     assert log.count("Application shutdown complete") == 2 and "Traceback" not in log
 
