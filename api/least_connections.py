@@ -40,7 +40,8 @@ class LeastConnectionsListener(socket.socket):
 
     @classmethod
     def from_socket(cls, bound: socket.socket, processes: int) -> LeastConnectionsListener:
-        table = multiprocessing.get_context("spawn").Array("q", 2 * processes)
+        slots = 2 * processes  # room for replacements started while the processes they replace still exit
+        table = multiprocessing.get_context("spawn").Array("q", 2 * slots)
         return cls(bound.family, bound.type, bound.proto, fileno=bound.detach(), table=table)
 
     def accept(self) -> tuple[socket.socket, object]:
