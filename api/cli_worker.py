@@ -15,7 +15,8 @@ def worker_command(
     ctx: typer.Context,
     visibility_timeout: Annotated[int, typer.Option(
         "--visibility-timeout", min=10,
-        help="Seconds after which a part whose worker died goes to another worker; longer than the slowest part.")]
+        help="Seconds after which a part whose worker died goes to another worker, and a job that stopped "
+             "moving gets its missing parts sent again; longer than the slowest part.")]
     = 3600,
 ):
     """Run ingest jobs queued on broker_url, one part at a time, until stopped; start one per core or machine."""

@@ -167,6 +167,11 @@ class JobStore:
             conn.execute(text("UPDATE jobs SET done = :done, updated_at = :now WHERE id = :id AND done < :done"),
                          {"done": done, "now": _now(), "id": job_id})
 
+    def running_on_workers(self) -> list[str]:
+        """The ids of the jobs Celery workers are running."""
+        return [row["id"] for row in self.store.rows("SELECT id FROM jobs WHERE state = 'running' AND runner = :runner",
+                                                     runner=CELERY)]
+
     def cancel_requested(self, job_id: str) -> bool:
         return bool(self.store.rows("SELECT cancel_requested FROM jobs WHERE id = :id", id=job_id)[0]
                     ["cancel_requested"])

@@ -97,6 +97,10 @@ class JobFolder:
             return (self.root / f"{name}.claim").read_text() == owner
         return True
 
+    def last_change(self) -> float:
+        """When anything was last staged, claimed or launched here (seconds since the epoch); 0 for no folder."""
+        return max((p.stat().st_mtime for p in self.root.iterdir()), default=0.0) if self.root.is_dir() else 0.0
+
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 

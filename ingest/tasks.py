@@ -7,6 +7,12 @@ to another worker once the visibility timeout has passed. Parts are idempotent, 
 twice changes nothing; a phase callback delivered twice starts its phase once, since the first
 copy claims the phase under its task id.
 
+One message can still be lost: Redis hands a message over (BRPOP) before kombu records it as
+unacknowledged, so a worker killed at that moment takes it with it, and the chord waiting for
+it never completes. Each worker therefore looks for running jobs whose folder has not changed
+for longer than the visibility timeout, and sends again the parts of the current phase not
+staged yet and the callback that starts the next phase (`resend_stalled`).
+
 Every worker serves the workspace of its `--home`: the same stores and the same folder (a
 shared volume) as the API's. The job's row in `jobs`, kept through the job store that the
 command passes in, shows the phase and its parts done, and ends succeeded, failed or cancelled.
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +42,7 @@ from .distributed import KINDS, PHASES, JobFolder
 QUEUE = "handoff"
 ACTIVE = ("queued", "running")
 RESTORE_SWEEP = 5  # seconds between a worker's looks for parts whose worker died
+STALL_SWEEP = 10  # seconds between a worker's looks for jobs that stopped moving
 LOCK_WAIT = 5  # seconds before a job waiting for the workspace asks again
 CHECK_SECONDS = 1.0  # a running part reads its job's state at most this often
 INTERNAL = "internal error; the worker's log has the details"
@@ -91,6 +99,7 @@ def serve(ws: Workspace, jobs, visibility_timeout: int) -> None:
                                          "unacked_restore_interval": RESTORE_SWEEP, "unacked_restore_throttle": 1}
     _served = Served(ws, jobs)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per Chroma request otherwise
+    threading.Thread(target=_sweep_stalls, args=(visibility_timeout,), name="stall-sweep", daemon=True).start()
     app.worker_main(["worker", "--pool=solo", f"--queues={QUEUE}", f"--hostname=handoff-{os.getpid()}@%h",
                      "--without-gossip", "--without-mingle", "--loglevel=INFO"])
 
@@ -156,6 +165,41 @@ def run_part(job_id: str, part: str) -> None:
         jobs.finish(job_id, "failed", errors=[*distributed.warnings(folder), *progress.warnings, _failure(exc)])
     else:
         jobs.count_done(job_id, folder.count(KINDS[distributed.phase_of(part)]))
+
+
+def resend_stalled(job_id: str, quiet_for: float) -> None:
+    """If nothing in the job's folder changed for `quiet_for` seconds, send again the unstaged parts of its
+    current phase and the callback that starts the next one.
+
+    Sending twice is safe: a staged part is not run again, and a phase starts once, under the claim of
+    the first callback that comes. Workers that notice the same stall together send once, under a claim
+    named after the moment the job stopped moving."""
+    folder = JobFolder(_served.ws, job_id)
+    stopped = folder.last_change()
+    if not stopped or time.time() - stopped < quiet_for:
+        return
+    if not folder.claim(f"resend-{stopped}", str(os.getpid())):
+        return
+    launched = [phase for phase in PHASES[:-1] if folder.has(f"launched-{phase}")]
+    current = launched[-1] if launched else None
+    following = PHASES[PHASES.index(current) + 1] if current else PHASES[0]
+    missing = [part for part in distributed.parts(folder, current) if not folder.has(part)] if current else []
+    log.warning("job %s has not moved for %.0f s: sending again %s and the start of %s", job_id,
+                time.time() - stopped, missing or "no part", following)
+    for part in missing:
+        run_part.delay(job_id, part)
+    advance.delay(job_id, following)
+
+
+def _sweep_stalls(visibility_timeout: int) -> None:
+    """A lost message shows as a job that stops moving for longer than a part may take."""
+    while True:
+        time.sleep(STALL_SWEEP)
+        try:
+            for job_id in _served.jobs.running_on_workers():
+                resend_stalled(job_id, quiet_for=visibility_timeout + RESTORE_SWEEP + STALL_SWEEP)
+        except Exception:  # the sweep must outlive a database or broker hiccup
+            log.exception("looking for stalled jobs failed")
 
 
 def _succeed(job_id: str, folder: JobFolder) -> None:

@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import redis
 
 from handoff.api.jobs import FINISHED, IngestPlan, Job, JobRunner, JobStore
 from handoff.core.facts import load_facts
@@ -31,6 +32,7 @@ from handoff.core.progress import SilentProgress
 from handoff.core.roster import read_roster, replace_roster
 from handoff.core.workspace import Workspace
 from handoff.ingest.embedding import model_id
+from handoff.ingest.tasks import QUEUE
 from handoff.ingest.vectors import chroma_client, open_collection
 from handoff.ingest.workflow import run_ingest
 
@@ -163,6 +165,30 @@ def test_a_second_ingest_brings_only_the_changes_as_the_embedded_mode_does(serve
         run_ingest(embedded, [(str(repo.path), None)], [], SilentProgress())
     assert first.state == second.state == "succeeded", first.errors + second.errors
     assert second.result["sources"][0]["facts"]["commits_new"] == 1
+    assert facts_dump(served) == facts_dump(embedded)
+    assert chunks(served) == chunks(embedded)
+
+
+def test_a_part_message_lost_by_the_broker_is_sent_again(served, tmp_path):
+    """Redis hands a message over before kombu records it as unacknowledged: a worker killed at that
+    moment loses it, and the phase's chord never completes. Taking the message off the queue does
+    the same without a kill; the stalled job is noticed, the part sent again, and the job ends as
+    the embedded ingest does."""
+    repo = GitBuilder(tmp_path / "lib")
+    repo.commit("alice", {f"lib/mod_{i}.py": f"def f{i}(x):\n    return x + {i}\n" for i in range(12)}
+                | {"README.md": "# Lib\n"})
+    embedded, _ = Workspace.init(tmp_path / "embedded")
+    broker = redis.Redis.from_url(served.settings.broker_url)
+    with workers(served, 1):
+        job_id = submit(served, [repo.path])
+        launched = served.home / "jobs" / job_id / "launched-content.json"
+        wait(served, job_id, until=lambda job: launched.exists(), poll=0.02)
+        lost = broker.lpop(QUEUE)  # the last part queued: the worker is busy with the first
+        assert lost and b"handoff.ingest.tasks.run_part" in lost
+        job = wait(served, job_id)
+    run_ingest(embedded, [(str(repo.path), None)], [], SilentProgress())
+    assert job.state == "succeeded", job.errors
+    assert "sending again" in (served.home / "worker-0.log").read_text()
     assert facts_dump(served) == facts_dump(embedded)
     assert chunks(served) == chunks(embedded)
 
