@@ -25,6 +25,7 @@ import socket
 import time
 
 MAX_DEFER = 0.05  # seconds a waiting connection is left to less busy processes
+FIELDS = 3  # per process in the shared table
 PAUSE = 0.0005  # between two looks at a connection left to another process, so the event loop does not spin
 
 
@@ -33,25 +34,29 @@ class LeastConnectionsListener(socket.socket):
 
     def __init__(self, *args, table=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.table = table  # pairs (pid, connections held), one per process; pid 0 marks a free slot
+        self.table = table  # per process: pid (0 for a free slot), connections held, connections ever accepted
         self._slot: int | None = None
         self._held: list[socket.socket] = []
-        self._deferring_since: float | None = None
+        self._accepted = 0
+        self._deferral: tuple[float, list] | None = None  # since when, and what the others had accepted then
 
     @classmethod
     def from_socket(cls, bound: socket.socket, processes: int) -> LeastConnectionsListener:
         slots = 2 * processes  # room for replacements started while the processes they replace still exit
-        table = multiprocessing.get_context("spawn").Array("q", 2 * slots)
+        table = multiprocessing.get_context("spawn").Array("q", FIELDS * slots)
         return cls(bound.family, bound.type, bound.proto, fileno=bound.detach(), table=table)
 
     def accept(self) -> tuple[socket.socket, object]:
-        if self._another_holds_fewer() and self._waiting():
+        mine, others = self._publish(), self._others()
+        if any(held < mine for _, held, _ in others) and self._waiting():
             now = time.monotonic()
-            self._deferring_since = self._deferring_since or now
-            if now - self._deferring_since < MAX_DEFER:
+            accepted = [(pid, count) for pid, _, count in others]
+            if self._deferral is None or self._deferral[1] != accepted:  # a new wait: another took the last one
+                self._deferral = (now, accepted)
+            if now - self._deferral[0] < MAX_DEFER:
                 time.sleep(PAUSE)
                 raise BlockingIOError("left to a process that holds fewer connections")
-        self._deferring_since = None
+        self._deferral = None
         fd, address = self._accept()  # BlockingIOError when another process took it
         connection = _HeldConnection(self, self.family, self.type, self.proto, fileno=fd)
         if socket.getdefaulttimeout() is None and self.gettimeout():
@@ -59,6 +64,7 @@ class LeastConnectionsListener(socket.socket):
         if connection.family in (socket.AF_INET, socket.AF_INET6):  # as asyncio does for its own TCP sockets
             connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._held.append(connection)
+        self._accepted += 1
         self._publish()
         return connection, address
 
@@ -72,30 +78,33 @@ class LeastConnectionsListener(socket.socket):
         if self._slot is not None:
             self._publish()
 
-    def _another_holds_fewer(self) -> bool:
-        mine = self._publish()
+    def _others(self) -> list[tuple[int, int, int]]:
+        """(pid, connections held, connections accepted) of the other processes that serve."""
         with self.table.get_lock():
-            others = [self.table[2 * i + 1] for i in range(len(self.table) // 2)
-                      if i != self._slot and self.table[2 * i] and _alive(self.table[2 * i])]
-        return any(theirs < mine for theirs in others)
+            rows = [tuple(self.table[FIELDS * i:FIELDS * i + FIELDS]) for i in range(len(self.table) // FIELDS)
+                    if i != self._slot]
+        return [row for row in rows if row[0] and _alive(row[0])]
 
     def _publish(self) -> int:
         held = self.held()
         with self.table.get_lock():
             if self._slot is None:
                 self._slot = self._claim_slot()
-            self.table[2 * self._slot + 1] = held
+            self.table[FIELDS * self._slot + 1:FIELDS * self._slot + 3] = [held, self._accepted]
         return held
 
     def _claim_slot(self) -> int:
         """The first slot that is free or left by a process that is gone (uvicorn restarts dead workers)."""
-        slots = range(len(self.table) // 2)
-        slot = next((i for i in slots if not self.table[2 * i] or not _alive(self.table[2 * i])), 0)
-        self.table[2 * slot] = os.getpid()
+        slots = range(len(self.table) // FIELDS)
+        slot = next((i for i in slots if not self.table[FIELDS * i] or not _alive(self.table[FIELDS * i])), 0)
+        self.table[FIELDS * slot] = os.getpid()
         return slot
 
     def _waiting(self) -> bool:
-        return bool(select.select([self], [], [], 0)[0])
+        """Whether a connection waits to be accepted (poll, as select fails on descriptors above 1023)."""
+        poller = select.poll()
+        poller.register(self, select.POLLIN)
+        return bool(poller.poll(0))
 
     def __reduce__(self):
         from multiprocessing.reduction import DupFd

@@ -86,12 +86,25 @@ def test_a_connection_no_other_process_takes_is_taken_after_a_while(two_processe
     assert time.monotonic() - started >= MAX_DEFER
 
 
+def test_each_waiting_connection_gets_its_own_wait(two_processes):
+    first, second, clients = two_processes
+    first_two_second_one(first, second, clients)
+    connect(first, clients)
+    assert not takes(first)
+    assert takes(second)  # 2 and 2
+    second._held[-1].close()  # 2 and 1 again, as when the first began to wait
+    time.sleep(2 * MAX_DEFER)
+    connect(first, clients)
+    assert not takes(first)  # a new connection: the first waits again rather than take it at once
+    assert takes(second)
+
+
 def test_a_process_that_is_gone_does_not_count(two_processes):
     first, _, clients = two_processes
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
     with first.table.get_lock():
-        first.table[2], first.table[3] = gone.pid, 0  # the second's slot, as if it had died holding nothing
+        first.table[3:6] = [gone.pid, 0, 0]  # the second's slot, as if it had died holding nothing
     connect(first, clients)
     assert takes(first)
     connect(first, clients)
