@@ -98,8 +98,19 @@ class JobFolder:
         return True
 
     def last_change(self) -> float:
-        """When anything was last staged, claimed or launched here (seconds since the epoch); 0 for no folder."""
-        return max((p.stat().st_mtime for p in self.root.iterdir()), default=0.0) if self.root.is_dir() else 0.0
+        """When anything was last staged, claimed or launched here (seconds since the epoch); 0 for no folder.
+        Files renamed into place or a folder removed as the job ends vanish while this looks: they are skipped."""
+        try:
+            paths = list(self.root.iterdir())
+        except FileNotFoundError:
+            return 0.0
+        times = []
+        for path in paths:
+            try:
+                times.append(path.stat().st_mtime)
+            except FileNotFoundError:
+                continue
+        return max(times, default=0.0)
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
