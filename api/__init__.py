@@ -1,1 +1,2 @@
-"""The faces of Handoff: the CLI (and later the HTTP API and web page) over the same core."""
+"""The faces of Handoff over one core: the CLI (`cli/`), the HTTP API and web page (`http/`), and the
+renderers both share (`render/`: console tables, Markdown, HTML, CSV, charts). Only this layer sees all."""

@@ -1,13 +1,9 @@
 """The `handoff` console script: the CLI app with every command module registered.
 
-Each area keeps its commands in its own module (`cli.py` for ingest, people and retention;
-others for offboarding, reports and the server), all on the one `app` defined in `cli.py`.
+Each area keeps its commands in its own module of `api/cli/`, all on the one `app` of `cli/app.py`.
 """
 
-from . import cli_offboarding  # noqa: F401
-from . import cli_report  # noqa: F401
-from . import cli_server  # noqa: F401
-from . import cli_worker  # noqa: F401
-from .cli import app
+from handoff.api.cli import offboard, report, serve, worker  # noqa: F401  (each registers its commands)
+from handoff.api.cli.app import app
 
 __all__ = ["app"]

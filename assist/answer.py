@@ -19,9 +19,9 @@ from handoff.core.settings import Settings
 from handoff.retention.ownership import OwnerFactory
 from handoff.retention.successors import Successors
 
-from .evidence import Citation, best_sentences, citations, relevance
-from .llm import LlmUnavailable, cited_completion
-from .retrieval import Filters, Hit, Retriever
+from handoff.assist.evidence import Citation, best_sentences, citations, relevance
+from handoff.assist.llm import LlmUnavailable, cited_completion
+from handoff.assist.retrieval import Filters, Hit, Retriever
 
 MAX_QUESTION = 2000
 DEFINITION = re.compile(r"^\s*(?:export\s+)?(?:async\s+)?(?:def|class|function|func|interface)\s+([A-Za-z_]\w*)", re.M)

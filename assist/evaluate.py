@@ -13,7 +13,7 @@ from pathlib import Path
 
 from handoff.core.errors import InputError
 
-from .retrieval import Filters, Hit, Retriever
+from handoff.assist.retrieval import Filters, Hit, Retriever
 
 CUTOFFS = (1, 5, 10)
 

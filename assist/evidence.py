@@ -12,9 +12,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from handoff.ingest.lexical import tokenize
+from handoff.index.lexical import tokenize
 
-from .retrieval import Hit
+from handoff.assist.retrieval import Hit
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\"'(\[])|\n\s*\n")
 MAX_SNIPPET = 300

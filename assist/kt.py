@@ -29,13 +29,13 @@ from handoff.core.facts import Facts
 from handoff.core.settings import Settings
 from handoff.retention.documentation import FileDocs, file_docs, tickets_by_file
 from handoff.retention.kt_scope import Area, KtScope
-from handoff.retention.records import ticket_order
+from handoff.retention.offboarding.refs import ticket_order
 from handoff.retention.successors import Successors
 
-from .evidence import Citation, citations
-from .indexed import DOCSTRING_QUOTES, Chunk, IndexedChunks, documentation, leading_docstring
-from .llm import LlmUnavailable, cited_completion
-from .retrieval import Filters, Hit, Retriever
+from handoff.assist.evidence import Citation, citations
+from handoff.assist.indexed_docs import DOCSTRING_QUOTES, Chunk, IndexedChunks, documentation, leading_docstring
+from handoff.assist.llm import LlmUnavailable, cited_completion
+from handoff.assist.retrieval import Filters, Hit, Retriever
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`\"'(])")
 IMPORT = re.compile(r"^\s*from\s+([\w.]+)\s+import\s+\(?([\w\s,]+)\)?", re.MULTILINE)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from handoff.core.settings import Settings
 from handoff.prompts import load
 
-from .evidence import Citation
+from handoff.assist.evidence import Citation
 
 CITATION = re.compile(r"\[(\d+)\]")
 MAX_SOURCE_CHARS = 2500

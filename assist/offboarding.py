@@ -13,14 +13,14 @@ from datetime import date
 from handoff.core.checklists import fingerprint, record
 from handoff.core.facts import Facts
 from handoff.core.people import Person
-from handoff.core.plain import jsonable
+from handoff.core.json import jsonable
 from handoff.core.settings import Settings
 from handoff.core.store import FactsStore
 from handoff.retention.documentation import Documentation
 from handoff.retention.drain import ChecklistNote
-from handoff.retention.offboarding import Checklist, checklist, due
+from handoff.retention.offboarding.checklist import Checklist, checklist, due
 
-from .indexed import IndexedChunks, documentation
+from handoff.assist.indexed_docs import IndexedChunks, documentation
 
 
 @dataclass

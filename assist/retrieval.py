@@ -17,9 +17,9 @@ import numpy as np
 
 from handoff.core.errors import InputError, NotFoundError
 from handoff.core.settings import Settings
-from handoff.ingest.embedding import embedder, model_id
-from handoff.ingest.lexical import LexicalIndex
-from handoff.ingest.vectors import chroma_client, open_collection
+from handoff.index.embedding import embedder, model_id
+from handoff.index.lexical import LexicalIndex
+from handoff.index.vectors import chroma_client, open_collection
 
 KINDS = ("code", "doc", "adr", "ticket", "history")
 RRF_K = 60

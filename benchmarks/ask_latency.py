@@ -28,8 +28,8 @@ from handoff.assist.evaluate import read_questions
 from handoff.assist.retrieval import CANDIDATES, Retriever
 from handoff.core.facts import load_facts
 from handoff.core.workspace import Workspace
-from handoff.ingest.lexical import LexicalIndex
-from handoff.ingest.vectors import all_chunks
+from handoff.index.lexical import LexicalIndex
+from handoff.index.vectors import all_chunks
 
 CACHE = ROOT / ".bench" / "latency"
 WINDOW = 40
@@ -133,7 +133,7 @@ def random_unit_vectors(n: int, dimensions: int) -> list[list[float]]:
 
 
 def embed_texts(ws: Workspace, texts: list[str]) -> list[list[float]]:
-    from handoff.ingest.embedding import embedder
+    from handoff.index.embedding import embedder
 
     return embedder(ws.settings).get_text_embedding_batch(texts)
 

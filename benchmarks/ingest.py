@@ -46,10 +46,10 @@ from llama_index.core.vector_stores.utils import metadata_dict_to_node
 from handoff.assist.evaluate import EvalReport, evaluate, read_questions
 from handoff.assist.retrieval import CANDIDATES, Hit, fuse, merge_overlaps
 from handoff.core.settings import Settings
-from handoff.ingest.embedding import model_path
-from handoff.ingest.lexical import LexicalIndex
-from handoff.ingest.onnx_embedding import OnnxEmbedding, exported_model
-from handoff.ingest.vectors import COLLECTION, chroma_client
+from handoff.index.embedding import model_path
+from handoff.index.lexical import LexicalIndex
+from handoff.index.onnx_embedding import OnnxEmbedding, exported_model
+from handoff.index.vectors import COLLECTION, chroma_client
 from ownership import BENCH_DIR, BIN, Run, git, measure, touch_one_file, verdict
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ once on every tracked file, as it runs by default. The tool's git commands are t
 `--merge-aliases` gives Handoff a roster that joins authors sharing an email or a name, the
 tool's alias rule, so that both count the same people; `--include-bots` lets bots be authors, as
 the tool does. With both, the two should differ only where the tool's rename bookkeeping depends
-on the order of file names (see `handoff.ingest.authorship`).
+on the order of file names (see `handoff.ingest.sources.authorship`).
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from ownership import BENCH_DIR, BIN, Run, measure
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the tests' server fixtures, reused as plain context managers
 
-from handoff.api.jobs import FINISHED, IngestPlan, JobRunner, JobStore  # noqa: E402
+from handoff.ingest.jobs.store import FINISHED, IngestPlan, JobRunner, JobStore  # noqa: E402
 from handoff.core.workspace import Workspace  # noqa: E402
 from tests.servers import chroma_server, on_servers, postgres_server, redis_server, stop  # noqa: E402
 

@@ -17,7 +17,7 @@ from datetime import date
 
 from sqlalchemy import Connection, text
 
-from .store import FactsStore, insert_many
+from handoff.core.store import FactsStore, insert_many
 
 
 @dataclass

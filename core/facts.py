@@ -13,10 +13,10 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import PurePosixPath
 
-from .people import Directory, Person
-from .roster import stored_roster
-from .settings import Settings
-from .store import FactsStore
+from handoff.core.people import Directory, Person
+from handoff.core.roster import stored_roster
+from handoff.core.settings import Settings
+from handoff.core.store import FactsStore
 
 
 @dataclass

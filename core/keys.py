@@ -24,8 +24,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import text
 
-from .errors import ForbiddenError, InputError, NotFoundError, UnauthorizedError
-from .store import FactsStore, insert_many
+from handoff.core.errors import ForbiddenError, InputError, NotFoundError, UnauthorizedError
+from handoff.core.store import FactsStore, insert_many
 
 SELECT = "SELECT id, role, created_at, revoked_at FROM api_keys"
 ROLES = ("reader", "manager", "admin")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .settings import Settings
+from handoff.core.settings import Settings
 
 KINDS = ("employee", "contractor")
 STATUSES = ("active", "departing", "departed", "unknown")

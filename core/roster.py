@@ -21,9 +21,9 @@ from pathlib import Path
 
 from sqlalchemy import Connection, text
 
-from .errors import RosterError
-from .people import KINDS, Person
-from .store import FactsStore, get_meta, insert_many, set_meta
+from handoff.core.errors import RosterError
+from handoff.core.people import KINDS, Person
+from handoff.core.store import FactsStore, get_meta, insert_many, set_meta
 
 FIELDS = ("id", "name", "emails", "kind", "vendor", "team", "start", "end", "aliases")
 ALIASES = {"email": "emails", "start_date": "start", "end_date": "end", "type": "kind"}

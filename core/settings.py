@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from .errors import WorkspaceError
+from handoff.core.errors import WorkspaceError
 
 DEFAULT_BOT_PATTERNS = [
     r"\[bot\]",

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, bindparam, create_engine, event, make_url, te
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from .errors import WorkspaceError
+from handoff.core.errors import WorkspaceError
 
 MIGRATIONS: list[list[str]] = [
     [

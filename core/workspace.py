@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .errors import WorkspaceError
-from .settings import Settings, load_settings, settings_template
-from .store import FactsStore
+from handoff.core.errors import WorkspaceError
+from handoff.core.settings import Settings, load_settings, settings_template
+from handoff.core.store import FactsStore
 
 DEFAULT_HOME = ".handoff"
 

@@ -34,22 +34,21 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from handoff.core.errors import ExternalError, InputError
-from handoff.core.plain import jsonable
+from handoff.core.json import jsonable
 from handoff.core.progress import Progress, SilentProgress
 from handoff.core.workspace import Workspace
 
-from . import authorship
-from . import content as repo_content
-from .blame import blame_files, blame_options
-from .embedding import embedder, model_id
-from .git import GitRepo
-from .history import Change, Commit, read_commits
-from .index import Index, SyncSummary
-from .remote import is_url, mirror, url_name
-from .repository import (IngestSummary, StoredFile, clear_repository, files_at_head, ingest_repository, repo_name,
-                         save_authorship, save_commits, save_files, save_repo, stored_files, warn)
-from .tree import attribute_reasons, binary_blobs, list_tree, structural_reason
-from .workflow import ingest_tickets, refresh_adrs, sync_content
+from handoff.ingest.sources import authorship
+from handoff.ingest.sources import content as repo_content
+from handoff.ingest.sources.blame import blame_files, blame_options
+from handoff.index.embedding import embedder, model_id
+from handoff.ingest.sources.git import GitRepo
+from handoff.ingest.sources.history import Change, Commit, read_commits
+from handoff.index.sync import Index, SyncSummary
+from handoff.ingest.sources.remote import is_url, mirror, url_name
+from handoff.ingest.repository import (IngestSummary, StoredFile, clear_repository, files_at_head, ingest_repository, repo_name, save_authorship, save_commits, save_files, save_repo, stored_files, warn)
+from handoff.ingest.sources.tree import attribute_reasons, binary_blobs, list_tree, structural_reason
+from handoff.ingest.workflow import ingest_tickets, refresh_adrs, sync_content
 
 PHASES = ("prepare", "facts", "write", "content", "finish")
 KINDS = {"prepare": ("prepare",), "facts": ("history", "blame"), "write": ("write",),

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from handoff.core.records import Adr, Ticket
 
-from .content import FileText
+from handoff.ingest.sources.content import FileText
 
 if TYPE_CHECKING:
     from llama_index.core import Document

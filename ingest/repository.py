@@ -21,13 +21,13 @@ from handoff.core.progress import Progress, SilentProgress
 from handoff.core.settings import Settings
 from handoff.core.store import FactsStore, insert_many
 
-from . import authorship
-from .blame import BlameOptions, blame_files, blame_options
-from .git import GitRepo
-from .history import Commit, read_commits
-from .links import ticket_keys
-from .redact import redact
-from .tree import attribute_reasons, binary_blobs, list_tree, structural_reason
+from handoff.ingest.sources import authorship
+from handoff.ingest.sources.blame import BlameOptions, blame_files, blame_options
+from handoff.ingest.sources.git import GitRepo
+from handoff.ingest.sources.history import Commit, read_commits
+from handoff.ingest.sources.links import ticket_keys
+from handoff.ingest.redact import redact
+from handoff.ingest.sources.tree import attribute_reasons, binary_blobs, list_tree, structural_reason
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 REPO_TABLES = ("commits", "file_changes", "commit_tickets", "authorship", "files", "blame_lines")

@@ -33,9 +33,9 @@ from handoff.core.roster import stored_roster
 from handoff.core.settings import Settings
 from handoff.core.store import FactsStore, get_meta, insert_many, set_meta
 
-from .blame import BlameOptions, Counts, blame_files, blame_options
-from .git import GitRepo
-from .tree import TreeEntry, attribute_reasons, binary_blobs, list_tree, structural_reason
+from handoff.ingest.sources.blame import BlameOptions, Counts, blame_files, blame_options
+from handoff.ingest.sources.git import GitRepo
+from handoff.ingest.sources.tree import TreeEntry, attribute_reasons, binary_blobs, list_tree, structural_reason
 
 MONTHS = 12
 

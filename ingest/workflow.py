@@ -22,18 +22,17 @@ from handoff.core.records import Adr, Problem, Ticket
 from handoff.core.workspace import Workspace
 
 if TYPE_CHECKING:  # the index stack (LlamaIndex, Chroma) loads only when an ingest indexes
-    from .index import Index, SyncSummary
+    from handoff.index.sync import Index, SyncSummary
 
-from . import content as repo_content
-from .content import FileText, RepoContent
-from .documents import (HistoryEntry, file_document, file_version, history_document, history_version,
-                        ticket_document, ticket_version)
-from .git import GitRepo
-from .knowledge import save_adrs, save_tickets
-from .redact import redact
-from .remote import is_url, mirror, url_name
-from .repository import IngestSummary, ingest_repository
-from .tickets import read_tickets
+from handoff.ingest.sources import content as repo_content
+from handoff.ingest.sources.content import FileText, RepoContent
+from handoff.ingest.documents import (HistoryEntry, file_document, file_version, history_document, history_version, ticket_document, ticket_version)
+from handoff.ingest.sources.git import GitRepo
+from handoff.ingest.writes import save_adrs, save_tickets
+from handoff.ingest.redact import redact
+from handoff.ingest.sources.remote import is_url, mirror, url_name
+from handoff.ingest.repository import IngestSummary, ingest_repository
+from handoff.ingest.sources.tickets import read_tickets
 
 
 @dataclass
@@ -62,7 +61,7 @@ def run_ingest(ws: Workspace, sources: list[tuple[str, str | None]], ticket_file
     report = IngestReport()
     vectors = None
     if index:
-        from .index import Index
+        from handoff.index.sync import Index
 
         vectors = Index(ws.home / "index", ws.settings, progress)
     for source, name in sources:

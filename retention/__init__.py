@@ -1,20 +1,13 @@
-"""Retention analyses: pure functions from a facts snapshot (and an as-of date) to records."""
+"""Retention analyses: pure functions from a facts snapshot, an as-of date and a `RiskPolicy` to records.
 
-from .authorship import doa, file_authors
-from .decisions import decision_records
-from .drain import drain
-from .ownership import ownership
-from .people import people
-from .risk import risk
-from .truck_factor import truck_factor
+    ownership     shares of the lines surviving at HEAD, per file and folder
+    doa           degree of authorship from history; truck_factor builds on it
+    risk          files held mostly by departing and departed contractors, with successors
+    people_report everyone Handoff knows of, with identities and merge suggestions
+    decisions     ADRs with status, links and authors
+    drain         the knowledge-drain report (trend, warnings, documentation of what is at risk)
+    offboarding/  one contractor's checklist, its KT sessions and questions
+    kt_scope      what a knowledge-transfer draft covers
 
-ANALYSES = {
-    "adrs": decision_records,
-    "drain": drain,
-    "ownership": ownership,
-    "people": people,
-    "risk": risk,
-    "truck-factor": truck_factor,
-}
-
-__all__ = ["ANALYSES", "decision_records", "drain", "doa", "file_authors", "ownership", "people", "risk", "truck_factor"]
+Imports only `handoff.core`; never touches git, the index or the network.
+"""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from handoff.core.facts import AdrLinkFact, Facts
 
-from .ownership import check_repo
+from handoff.retention.ownership import check_repo
 
 
 @dataclass

@@ -30,11 +30,11 @@ from handoff.core.checklists import fingerprint
 from handoff.core.facts import Facts, OwnedFile
 from handoff.core.people import Person
 
-from .documentation import Documentation, file_docs
-from .risk import FileRisk, risk
-from .trend import Sample, TrendPoint, line_mix, trend
-from .truck_factor import Removal, truck_factor
-from .warnings import Warnings, warnings
+from handoff.retention.documentation import Documentation, file_docs
+from handoff.retention.risk import FileRisk, risk
+from handoff.retention.trend import Sample, TrendPoint, line_mix, trend
+from handoff.retention.truck_factor import Removal, truck_factor
+from handoff.retention.warnings import Warnings, warnings
 
 TOP_FILES = 25
 RISE_POINTS = 10.0

@@ -16,8 +16,8 @@ from pathlib import PurePosixPath
 from handoff.core.errors import AmbiguousError, NotFoundError
 from handoff.core.facts import Facts
 
-from .documentation import is_prose
-from .person_lookup import find_person
+from handoff.retention.documentation import is_prose
+from handoff.retention.person_lookup import find_person
 
 MAX_AREAS = 8
 HELD_SHARE = 0.5

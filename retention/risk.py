@@ -13,8 +13,8 @@ from datetime import date
 from handoff.core.errors import InputError
 from handoff.core.facts import Facts
 
-from .ownership import check_repo
-from .successors import Successor, Successors
+from handoff.retention.ownership import check_repo
+from handoff.retention.successors import Successor, Successors
 
 LEAVING = ("departing", "departed")
 

@@ -20,8 +20,8 @@ from pathlib import PurePosixPath
 
 from handoff.core.facts import Facts
 
-from .authorship import file_authors
-from .ownership import check_repo
+from handoff.retention.doa import file_authors
+from handoff.retention.ownership import check_repo
 
 COVERAGE = 0.5
 PRUNE_SHARE = 0.1

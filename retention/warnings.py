@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from handoff.core.facts import Facts
 from handoff.core.people import Person
 
-from .trend import Sample, line_mix
+from handoff.retention.trend import Sample, line_mix
 
 WINDOW_MONTHS = 3
 RECENT_DAYS = 30

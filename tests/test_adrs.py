@@ -8,7 +8,7 @@ import pytest
 
 from handoff.core.errors import InputError
 from handoff.core.records import AdrLink, Problem, Section
-from handoff.ingest.adrs import AdrFormatError, find_adr_paths, parse_adr
+from handoff.ingest.sources.adrs import AdrFormatError, find_adr_paths, parse_adr
 
 FIXTURES = Path(__file__).parent / "fixtures" / "adrs"
 

@@ -21,14 +21,14 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from handoff.api import jobs as jobs_module
-from handoff.api.app import FactsCache, create_app
+from handoff.ingest.jobs import store as jobs_module
+from handoff.api.http.app import FactsCache, create_app
 from handoff.core.keys import ROLES, issue_key, permits
-from handoff.api.cli_server import is_loopback
+from handoff.api.cli.serve import is_loopback
 from handoff.api.main import app as cli_app
 from handoff.core.errors import InputError
 from handoff.core.keys import revoke_key
-from handoff.core.processes import this_process
+from handoff.ingest.jobs.processes import this_process
 from handoff.core.progress import SilentProgress
 from handoff.core.roster import read_roster, replace_roster
 from handoff.core.workspace import Workspace
@@ -293,7 +293,7 @@ def test_an_unexpected_error_is_a_500_without_a_trace(client, keys, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr("handoff.api.routes_retention.truck_factor", broken)
+    monkeypatch.setattr("handoff.api.http.routes.retention.truck_factor", broken)
     response = client.get("/truck-factor", headers=bearer(keys["reader"]))
     assert response.status_code == 500
     assert response.json() == {"error": {"code": "internal",

@@ -10,8 +10,8 @@ import threading
 
 import pytest
 
-from handoff.api.app import IndexReaders
-from handoff.api.jobs import IngestPlan, JobRunner
+from handoff.api.http.app import IndexReaders
+from handoff.ingest.jobs.store import IngestPlan, JobRunner
 from handoff.core.progress import SilentProgress
 from handoff.ingest.workflow import run_ingest
 
@@ -27,7 +27,7 @@ QUESTION = "how are chargebacks contested?"
 READER_PROCESS = """
 import json, sys
 from pathlib import Path
-from handoff.api.app import IndexReaders
+from handoff.api.http.app import IndexReaders
 from handoff.assist.retrieval import Filters
 from handoff.core.workspace import Workspace
 

@@ -16,7 +16,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from handoff.api.app import create_app
+from handoff.api.http.app import create_app
 
 from .test_api import bearer, issue_keys, small_workspace
 from .test_api_server import start_server

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from handoff.core.records import Chunk
-from handoff.ingest.chunking import MAX_CHARS, chunk_file, detect_language, embedding_text, is_lfs_pointer, is_text
-from handoff.ingest.chunking.grammars import GRAMMARS, Grammar, grammar_for
+from handoff.index.chunking import MAX_CHARS, chunk_file, detect_language, embedding_text, is_lfs_pointer, is_text
+from handoff.index.chunking.grammars import GRAMMARS, Grammar, grammar_for
 
 FIXTURES = Path(__file__).parent / "fixtures" / "chunking"
 SMALL = 250  # small enough that each method of the fixtures gets a chunk of its own

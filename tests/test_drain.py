@@ -23,7 +23,7 @@ from handoff.core.checklists import fingerprint
 from handoff.core.progress import SilentProgress
 from handoff.core.records import Ticket
 from handoff.core.roster import read_roster, replace_roster
-from handoff.ingest.knowledge import save_tickets
+from handoff.ingest.writes import save_tickets
 from handoff.ingest.samples import month_ends, sample_ownership
 from handoff.retention.drain import ChecklistNote, drain
 from handoff.retention.truck_factor import truck_factor

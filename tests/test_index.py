@@ -8,7 +8,7 @@ import pytest
 
 from handoff.assist.retrieval import Retriever
 from handoff.core.facts import load_facts
-from handoff.retention import decision_records
+from handoff.retention.decisions import decision_records
 
 from .conftest import EXAMPLES
 

@@ -15,7 +15,7 @@ from handoff.core.errors import InputError
 from handoff.core.progress import SilentProgress
 from handoff.core.settings import Settings
 from handoff.core.workspace import Workspace
-from handoff.ingest.vectors import chroma_client, open_collection
+from handoff.index.vectors import chroma_client, open_collection
 from handoff.ingest.workflow import run_ingest
 
 from .gitbuilder import GitBuilder
@@ -188,7 +188,7 @@ def _wait_for(port: int) -> None:
 
 
 def test_all_chunks_reads_a_large_collection_in_pages(tmp_path):
-    from handoff.ingest.vectors import all_chunks
+    from handoff.index.vectors import all_chunks
 
     collection, _ = open_collection(chroma_client(tmp_path / "chroma"), "local:test")
     ids = [f"c{i:05d}" for i in range(12_000)]

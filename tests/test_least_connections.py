@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from handoff.api.least_connections import MAX_DEFER, LeastConnectionsListener
+from handoff.api.http.balancer import MAX_DEFER, LeastConnectionsListener
 
 
 @pytest.fixture

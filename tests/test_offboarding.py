@@ -18,7 +18,7 @@ from handoff.core.errors import AmbiguousError, InputError, NotFoundError
 from handoff.core.facts import load_facts
 from handoff.core.workspace import Workspace
 from handoff.retention.documentation import Documentation
-from handoff.retention.offboarding import checklist
+from handoff.retention.offboarding.checklist import checklist
 from handoff.retention.person_lookup import find_person
 
 from .conftest import SAMPLE_TICKETS, generate_sample

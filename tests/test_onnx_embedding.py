@@ -17,9 +17,8 @@ from pydantic import ValidationError
 
 from handoff.core.errors import WorkspaceError
 from handoff.core.settings import Settings
-from handoff.ingest.embedding import (OpenAICompatibleEmbedding, embedder, local_embedder, model_id, model_path,
-                                      query_embeddings)
-from handoff.ingest.onnx_embedding import OnnxEmbedding, length_batches, mean_pooled, require_mean_pooling
+from handoff.index.embedding import (OpenAICompatibleEmbedding, embedder, local_embedder, model_id, model_path, query_embeddings)
+from handoff.index.onnx_embedding import OnnxEmbedding, length_batches, mean_pooled, require_mean_pooling
 
 MODEL = "all-MiniLM-L6-v2"
 TEXTS = [
@@ -32,16 +31,16 @@ TEXTS = [
 EXPORT = """
 import sys
 from pathlib import Path
-from handoff.ingest.embedding import model_path
-from handoff.ingest.onnx_embedding import exported_model
+from handoff.index.embedding import model_path
+from handoff.index.onnx_embedding import exported_model
 for quantized in (False, True):
     print(exported_model(model_path(sys.argv[1]), Path(sys.argv[2]), quantized))
 """
 REUSE = """
 import sys
 from pathlib import Path
-from handoff.ingest.embedding import model_path
-from handoff.ingest.onnx_embedding import OnnxEmbedding
+from handoff.index.embedding import model_path
+from handoff.index.onnx_embedding import OnnxEmbedding
 OnnxEmbedding(model_path(sys.argv[1]), Path(sys.argv[2]), quantized=True).get_text_embedding("refund")
 print("torch" in sys.modules)
 """

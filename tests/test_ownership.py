@@ -3,7 +3,7 @@
 from datetime import date
 
 from handoff.core.settings import Settings
-from handoff.retention import ownership
+from handoff.retention.ownership import ownership
 
 from .gitbuilder import lines, numbered
 

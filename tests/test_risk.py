@@ -6,7 +6,8 @@ import pytest
 
 from handoff.core.errors import InputError, NotFoundError
 from handoff.core.roster import read_roster, replace_roster
-from handoff.retention import people, risk
+from handoff.retention.people_report import people
+from handoff.retention.risk import risk
 
 from .gitbuilder import numbered
 

@@ -25,15 +25,15 @@ from pathlib import Path
 import pytest
 import redis
 
-from handoff.api.jobs import FINISHED, IngestPlan, Job, JobRunner, JobStore
+from handoff.ingest.jobs.store import FINISHED, IngestPlan, Job, JobRunner, JobStore
 from handoff.core.facts import load_facts
-from handoff.core.plain import jsonable
+from handoff.core.json import jsonable
 from handoff.core.progress import SilentProgress
 from handoff.core.roster import read_roster, replace_roster
 from handoff.core.workspace import Workspace
-from handoff.ingest.embedding import model_id
-from handoff.ingest.tasks import QUEUE
-from handoff.ingest.vectors import chroma_client, open_collection
+from handoff.index.embedding import model_id
+from handoff.ingest.jobs.celery import QUEUE
+from handoff.index.vectors import chroma_client, open_collection
 from handoff.ingest.workflow import run_ingest
 
 from .conftest import EXAMPLES, SAMPLE_TICKETS
@@ -184,7 +184,7 @@ def test_a_part_message_lost_by_the_broker_is_sent_again(served, tmp_path):
         launched = served.home / "jobs" / job_id / "launched-content.json"
         wait(served, job_id, until=lambda job: launched.exists(), poll=0.02)
         lost = broker.lpop(QUEUE)  # the last part queued: the worker is busy with the first
-        assert lost and b"handoff.ingest.tasks.run_part" in lost
+        assert lost and b"handoff.ingest.jobs.celery.run_part" in lost
         job = wait(served, job_id)
     run_ingest(embedded, [(str(repo.path), None)], [], SilentProgress())
     assert job.state == "succeeded", job.errors

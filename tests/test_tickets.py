@@ -9,9 +9,9 @@ import pytest
 
 from handoff.core.errors import InputError
 from handoff.core.records import Comment, Identity, Problem
-from handoff.ingest.tickets import read_tickets
-from handoff.ingest.tickets.adf import adf_to_text
-from handoff.ingest.tickets.common import RecordError, jira_datetime
+from handoff.ingest.sources.tickets import read_tickets
+from handoff.ingest.sources.tickets.adf import adf_to_text
+from handoff.ingest.sources.tickets.common import RecordError, jira_datetime
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tickets"
 UTC = timezone.utc

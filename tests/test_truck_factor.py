@@ -12,7 +12,7 @@ import pytest
 from handoff.core.facts import load_facts
 from handoff.core.workspace import Workspace
 from handoff.ingest.repository import ingest_repository
-from handoff.retention.authorship import file_authors, file_doas
+from handoff.retention.doa import file_authors, file_doas
 from handoff.retention.truck_factor import truck_factor
 
 from .gitbuilder import GitBuilder, numbered

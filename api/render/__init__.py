@@ -1,0 +1,1 @@
+"""Result records rendered for people: console tables, Markdown, HTML, CSV and charts."""

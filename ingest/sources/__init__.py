@@ -1,0 +1,1 @@
+"""Sources: git (history, blame, tree, remote mirrors), ADRs and ticket exports, each read into records."""
