@@ -13,15 +13,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from handoff.assist.evidence import Citation, best_sentences, citations, relevance
+from handoff.assist.llm import LlmUnavailable, cited_completion
+from handoff.assist.retrieval import Filters, Hit, Retriever
 from handoff.core.errors import InputError
 from handoff.core.facts import Facts
 from handoff.core.settings import Settings
 from handoff.retention.ownership import OwnerFactory
+from handoff.retention.policy import RiskPolicy
 from handoff.retention.successors import Successors
-
-from handoff.assist.evidence import Citation, best_sentences, citations, relevance
-from handoff.assist.llm import LlmUnavailable, cited_completion
-from handoff.assist.retrieval import Filters, Hit, Retriever
 
 MAX_QUESTION = 2000
 DEFINITION = re.compile(r"^\s*(?:export\s+)?(?:async\s+)?(?:def|class|function|func|interface)\s+([A-Za-z_]\w*)", re.M)
@@ -73,7 +73,7 @@ def check_question(question: str) -> str:
 
 
 def ask(question: str, retriever: Retriever, facts: Facts, as_of: date, settings: Settings, k: int = 8,
-        filters: Filters = Filters(), llm: bool = False) -> Answer:
+        filters: Filters = Filters(), llm: bool = False, *, policy: RiskPolicy) -> Answer:
     """An answer from the best evidence: extractive, or written by the model when `llm` and it can."""
     question = check_question(question)
     if filters.repo and filters.repo not in facts.repos:
@@ -83,11 +83,11 @@ def ask(question: str, retriever: Retriever, facts: Facts, as_of: date, settings
     cited = citations(hits)
     weak = is_weak(question, hits, settings.ask_min_similarity)
     answer = Answer(question, "extractive", weak_answer(cited) if weak else extractive_answer(question, hits, cited),
-                    cited, owners_of(cited, facts, as_of, settings.horizon_days), related_to(cited, facts), weak)
+                    cited, owners_of(cited, facts, as_of, policy.horizon_days), related_to(cited, facts), weak)
     if llm and not weak:
         try:
             written = cited_completion(settings, "ask", {"question": question}, cited,
-                                       {c.n: h.text for c, h in zip(cited, hits)})
+                                       {c.n: h.text for c, h in zip(cited, hits, strict=True)})
             answer.mode, answer.answer = "llm", written.text
         except LlmUnavailable as exc:
             answer.notice = f"model answer unavailable ({exc.reason}); this is the extractive answer"
@@ -114,7 +114,7 @@ def weak_answer(cited: list[Citation]) -> str:
 
 def extractive_answer(question: str, hits: list[Hit], cited: list[Citation]) -> str:
     lines = []
-    for hit, citation in zip(hits, cited):
+    for hit, citation in zip(hits, cited, strict=True):
         kind = citation.kind
         if kind in PROSE:
             text = hit.text.removeprefix(f"Change history of {citation.path}\n")

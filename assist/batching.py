@@ -37,7 +37,7 @@ class QueryBatcher:
                 for _, future in batch:
                     future.set_exception(exc)
                 continue
-            for (_, future), vector in zip(batch, vectors):
+            for (_, future), vector in zip(batch, vectors, strict=True):
                 future.set_result(vector)
 
     def _collect(self) -> list[tuple[str, Future]]:

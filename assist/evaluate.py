@@ -11,9 +11,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handoff.core.errors import InputError
-
 from handoff.assist.retrieval import Filters, Hit, Retriever
+from handoff.core.errors import InputError
 
 CUTOFFS = (1, 5, 10)
 

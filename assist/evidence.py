@@ -12,9 +12,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from handoff.index.lexical import tokenize
-
 from handoff.assist.retrieval import Hit
+from handoff.index.lexical import tokenize
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\"'(\[])|\n\s*\n")
 MAX_SNIPPET = 300

@@ -41,7 +41,7 @@ class IndexedChunks:
         from handoff.index.vectors import all_chunks  # the index stack loads with the first index read
 
         got = all_chunks(collection)
-        chunks = [Chunk(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        chunks = [Chunk(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
         self.chunks = sorted(chunks, key=lambda c: (*c.key, c.start, c.id))
         self.by_file: dict[tuple[str, str], list[Chunk]] = defaultdict(list)
         self.tickets: dict[str, Chunk] = {}

@@ -25,17 +25,17 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import PurePosixPath
 
+from handoff.assist.evidence import Citation, citations
+from handoff.assist.indexed_docs import DOCSTRING_QUOTES, Chunk, IndexedChunks, documentation, leading_docstring
+from handoff.assist.llm import LlmUnavailable, cited_completion
+from handoff.assist.retrieval import Filters, Hit, Retriever
 from handoff.core.facts import Facts
 from handoff.core.settings import Settings
 from handoff.retention.documentation import FileDocs, file_docs, tickets_by_file
 from handoff.retention.kt_scope import Area, KtScope
 from handoff.retention.offboarding.refs import ticket_order
+from handoff.retention.policy import RiskPolicy
 from handoff.retention.successors import Successors
-
-from handoff.assist.evidence import Citation, citations
-from handoff.assist.indexed_docs import DOCSTRING_QUOTES, Chunk, IndexedChunks, documentation, leading_docstring
-from handoff.assist.llm import LlmUnavailable, cited_completion
-from handoff.assist.retrieval import Filters, Hit, Retriever
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`\"'(])")
 IMPORT = re.compile(r"^\s*from\s+([\w.]+)\s+import\s+\(?([\w\s,]+)\)?", re.MULTILINE)
@@ -103,12 +103,12 @@ class Sources:
 
 
 def kt_draft(scope: KtScope, facts: Facts, retriever: Retriever, as_of: date, settings: Settings,
-             llm: bool = False) -> KtDraft:
+             llm: bool = False, *, policy: RiskPolicy) -> KtDraft:
     """The draft for `scope`: from templates, or with `llm` rewritten section by section by the model."""
     chunks = IndexedChunks(retriever.collection)
     docs = documentation(chunks, facts)
-    successors = Successors(facts, as_of, settings.horizon_days)
-    writer = AreaWriter(facts, chunks, file_docs(facts, docs), retriever, successors, as_of, settings.horizon_days)
+    successors = Successors(facts, as_of, policy.horizon_days)
+    writer = AreaWriter(facts, chunks, file_docs(facts, docs), retriever, successors, as_of, policy.horizon_days)
     areas = [writer.draft(area) for area in scope.areas]
     draft = KtDraft(scope.subject, scope.kind, scope.person, as_of, areas, writer.sources.citations, docs.indexed)
     if llm:
@@ -157,7 +157,7 @@ class AreaWriter:
     def draft(self, area: Area) -> KtAreaDraft:
         writers = (self.purpose, self.key_files, self.decisions, self.issues, self.ownership, self.glossary)
         sections = []
-        for title, write in zip(SECTIONS, writers):
+        for title, write in zip(SECTIONS, writers, strict=True):
             text = "\n".join(write(area)) or "Nothing in the index covers this yet."
             sections.append(KtSection(title, text, sorted({int(n) for n in CITED.findall(text)})))
         lines = sum(self.owned[(area.repo, p)].lines for p in area.files if (area.repo, p) in self.owned)

@@ -13,10 +13,9 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from handoff.assist.evidence import Citation
 from handoff.core.settings import Settings
 from handoff.prompts import load
-
-from handoff.assist.evidence import Citation
 
 CITATION = re.compile(r"\[(\d+)\]")
 MAX_SOURCE_CHARS = 2500

@@ -129,8 +129,9 @@ class Retriever:
         result = self.collection.query(query_embeddings=[vector], n_results=wanted, where=filters.where(),
                                        include=["distances"])
         found = self._filterable(result["ids"][0])
+        pairs = zip(result["ids"][0], result["distances"][0], strict=True)
         hits = [Hit(i, "", found[i], 0.0, dense_similarity=1 - d)
-                for i, d in zip(result["ids"][0], result["distances"][0]) if i in found and filters.accepts(found[i])]
+                for i, d in pairs if i in found and filters.accepts(found[i])]
         return hits[:n]
 
     def _lexical(self, query: str, n: int, filters: Filters) -> list[Hit]:
@@ -174,7 +175,7 @@ class Retriever:
         if not ids:
             return {}
         got = self.collection.get(ids=ids, include=["documents", "metadatas"])
-        return dict(zip(got["ids"], zip(got["documents"], got["metadatas"])))
+        return dict(zip(got["ids"], zip(got["documents"], got["metadatas"], strict=True), strict=True))
 
 
 def fuse(dense: list[Hit], lexical: list[Hit]) -> list[Hit]:

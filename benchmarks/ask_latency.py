@@ -30,8 +30,10 @@ from handoff.core.facts import load_facts
 from handoff.core.workspace import Workspace
 from handoff.index.lexical import LexicalIndex
 from handoff.index.vectors import all_chunks
+from handoff.retention.policy import RiskPolicy  # noqa: E402
 
 CACHE = ROOT / ".bench" / "latency"
+AS_OF = date(2026, 10, 1)
 WINDOW = 40
 
 
@@ -46,11 +48,11 @@ def main() -> None:
     facts = load_facts(ws.store, ws.settings)
     questions = [q.q for q in read_questions(ROOT / "examples" / "questions.jsonl")]
     retriever.search(questions[0], 1)
-    raw, full = [], []
+    raw, full, policy = [], [], RiskPolicy.from_settings(ws.settings)
     for _ in range(args.rounds):
         for question in questions:
-            raw.append(timed(lambda: raw_retrieval(retriever, question, 8 * CANDIDATES)))
-            full.append(timed(lambda: ask(question, retriever, facts, date(2026, 10, 1), ws.settings, k=8)))
+            raw.append(timed(lambda q=question: raw_retrieval(retriever, q, 8 * CANDIDATES)))
+            full.append(timed(lambda q=question: ask(q, retriever, facts, AS_OF, ws.settings, k=8, policy=policy)))
     report(retriever.collection.count(), raw, full)
 
 

@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 from llama_index.core.schema import MetadataMode
 from llama_index.core.vector_stores.utils import metadata_dict_to_node
+from ownership import BENCH_DIR, BIN, Run, git, measure, touch_one_file, verdict
 
 from handoff.assist.evaluate import EvalReport, evaluate, read_questions
 from handoff.assist.retrieval import CANDIDATES, Hit, fuse, merge_overlaps
@@ -50,7 +51,6 @@ from handoff.index.embedding import model_path
 from handoff.index.lexical import LexicalIndex
 from handoff.index.onnx_embedding import OnnxEmbedding, exported_model
 from handoff.index.vectors import COLLECTION, chroma_client
-from ownership import BENCH_DIR, BIN, Run, git, measure, touch_one_file, verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples"
@@ -171,7 +171,7 @@ def chunk_texts(index_root: Path) -> tuple[list[str], list[str], list[dict]]:
     stored = chroma_client(index_root / "chroma").get_collection(COLLECTION, embedding_function=None)
     data = stored.get(include=["documents", "metadatas"])
     texts = [metadata_dict_to_node(m, t).get_content(MetadataMode.EMBED)
-             for t, m in zip(data["documents"], data["metadatas"])]
+             for t, m in zip(data["documents"], data["metadatas"], strict=True)]
     return data["ids"], texts, data["metadatas"]
 
 
@@ -260,14 +260,14 @@ class SearchOver:
         found = self.collection.query(query_embeddings=[self.query(question)], n_results=n,
                                       include=["documents", "metadatas", "distances"])
         return [Hit(i, t, m, 0.0, dense_similarity=1 - d) for i, t, m, d in
-                zip(found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0])]
+                zip(found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0], strict=True)]
 
     def _bm25(self, question: str, n: int) -> list:
         ranked = self.lexical.search(question, n, None)
         ids = [self.lexical.ids[i] for i, _ in ranked]
         stored = self.collection.get(ids=ids, include=["documents", "metadatas"])
-        by_id = dict(zip(stored["ids"], zip(stored["documents"], stored["metadatas"])))
-        return [Hit(i, *by_id[i], score) for i, (_, score) in zip(ids, ranked) if i in by_id]
+        by_id = dict(zip(stored["ids"], zip(stored["documents"], stored["metadatas"], strict=True), strict=True))
+        return [Hit(i, *by_id[i], score) for i, (_, score) in zip(ids, ranked, strict=True) if i in by_id]
 
 
 def retrieval_quality(models: list[Encoder], env: dict) -> dict[tuple[str, str], EvalReport]:

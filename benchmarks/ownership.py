@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
-
 import synthetic_repo
 
 BENCH_DIR = Path(__file__).resolve().parent.parent / ".bench"

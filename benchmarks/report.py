@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import synthetic_repo
@@ -39,7 +39,7 @@ SMALL = synthetic_repo.Params(commits=4_000, files=500, initial_files=120)
 
 def as_of_for(repo: Path) -> date:
     stamp = int(git(repo, "log", "-1", "--format=%ct").strip())
-    return datetime.fromtimestamp(stamp, timezone.utc).date() + timedelta(days=1)
+    return datetime.fromtimestamp(stamp, UTC).date() + timedelta(days=1)
 
 
 def write_roster(repo: Path, as_of: date, target: Path) -> Path:

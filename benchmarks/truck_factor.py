@@ -118,7 +118,8 @@ def tool(tool_dir: Path, path: Path, left_out: list[str], label: str) -> Result:
 
 def tool_paths(path: Path, paths: list[str]) -> set[str]:
     """`paths` as the tool reads them from `git ls-files`, which quotes unusual characters."""
-    quoted = dict(zip(git(path, "ls-files", "-z").decode().split("\0"), git(path, "ls-files").decode().split("\n")))
+    plain, quoted = git(path, "ls-files", "-z").decode().split("\0"), git(path, "ls-files").decode().split("\n")
+    quoted = dict(zip(plain, quoted, strict=True))
     return {quoted[p] for p in paths if p in quoted}
 
 

@@ -30,15 +30,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
-
 import synthetic_repo
 from ownership import BENCH_DIR, BIN, Run, measure
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the tests' server fixtures, reused as plain context managers
 
-from handoff.ingest.jobs.store import FINISHED, IngestPlan, JobRunner, JobStore  # noqa: E402
 from handoff.core.workspace import Workspace  # noqa: E402
+from handoff.ingest.jobs.plan import IngestPlan  # noqa: E402
+from handoff.ingest.jobs.runner import JobRunner  # noqa: E402
+from handoff.ingest.jobs.store import FINISHED, JobStore  # noqa: E402
 from tests.servers import chroma_server, on_servers, postgres_server, redis_server, stop  # noqa: E402
 
 READY_SECONDS = 120
@@ -73,7 +74,7 @@ def distributed(repo: Path, home: Path, count: int, servers: Servers, index: boo
     try:
         before = sum(cpu(w) for w in workers)
         started = time.perf_counter()
-        job_id = JobRunner(ws, readers=None).submit(IngestPlan(sources=[(str(repo), None)], index=index), {}).id
+        job_id = JobRunner(ws).submit(IngestPlan(sources=[(str(repo), None)], index=index), {}).id
         job = finished(JobStore(ws.store), job_id)
         seconds, used = time.perf_counter() - started, sum(cpu(w) for w in workers) - before
     finally:

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import Connection, text
 
@@ -31,9 +32,16 @@ class RecordedChecklist:
     updated_at: str
 
 
-def fingerprint(end_date: date | None, files: Iterable[tuple[str, str, str]]) -> str:
+class AtRisk(Protocol):
+    repo: str
+    path: str
+    level: str
+
+
+def fingerprint(end_date: date | None, files: Iterable[AtRisk]) -> str:
     """Digest of the end date and the sorted (repo, path, level) of the at-risk files."""
-    payload = {"end": end_date.isoformat() if end_date else None, "files": sorted(map(list, files))}
+    payload = {"end": end_date.isoformat() if end_date else None,
+               "files": sorted([f.repo, f.path, f.level] for f in files)}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
 
 

@@ -58,7 +58,7 @@ class Workspace:
         if created:
             (home / "handoff.toml").write_text(settings_template(), encoding="utf-8")
         workspace = cls(home)
-        workspace.store  # creates and migrates the facts store
+        _ = workspace.store  # creates and migrates the facts store
         return workspace, created
 
     @classmethod

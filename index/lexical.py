@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from handoff.core.files import atomic_write
 from handoff.index.chunk_store import ChunkFile, ChunkList, Chunks, write_chunk_file
 
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[_.-][A-Za-z0-9]+)*")
@@ -58,7 +58,7 @@ class LexicalIndex:
         order = sorted(range(len(ids)), key=ids.__getitem__)
         ids, texts, metadata = [ids[i] for i in order], [texts[i] for i in order], [metadata[i] for i in order]
         searchable = [f"{m.get('path', '')} {m.get('title', '')} {m.get('symbol', '')}\n{t}"
-                      for t, m in zip(texts, metadata)]
+                      for t, m in zip(texts, metadata, strict=True)]
         index = cls.build(ids, searchable, [{k: m[k] for k in FILTERABLE if k in m} for m in metadata])
         index.chunks = ChunkList(texts, metadata)
         return index
@@ -79,7 +79,7 @@ class LexicalIndex:
         k = min(k, len(self.ids))
         mask = None if allowed is None else allowed.astype(np.float32)
         docs, scores = self.model.retrieve([tokens], k=k, show_progress=False, weight_mask=mask)
-        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
 
     def save(self, root: Path) -> None:
         root.mkdir(parents=True, exist_ok=True)
@@ -88,9 +88,7 @@ class LexicalIndex:
         (generation / "chunks.json").write_text(json.dumps({"ids": self.ids, "metadata": self.metadata}))
         if self.chunks is not None:
             write_chunk_file(generation, self.chunks, len(self.ids))
-        temp = root / "CURRENT.tmp"
-        temp.write_text(generation.name)
-        os.replace(temp, root / "CURRENT")
+        atomic_write(root / "CURRENT", generation.name)
         for old in root.glob("gen-*"):
             if old != generation:
                 shutil.rmtree(old, ignore_errors=True)

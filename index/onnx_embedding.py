@@ -23,9 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +31,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
 from handoff.core.errors import WorkspaceError
+from handoff.core.files import write_aside
 
 RECIPE = "bert-fused-opset17-v1"  # part of the fingerprint: change it when the export steps change
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -64,7 +63,7 @@ class OnnxEmbedding(BaseEmbedding):
         encodings = self._tokenizer.encode_batch(texts)
         vectors: list[list[float]] = [[] for _ in texts]
         for rows in length_batches([len(e.ids) for e in encodings], self.embed_batch_size, MAX_BATCH_TOKENS):
-            for row, vector in zip(rows, self._run([encodings[i] for i in rows])):
+            for row, vector in zip(rows, self._run([encodings[i] for i in rows]), strict=True):
                 vectors[row] = vector.tolist()
         return vectors
 
@@ -137,12 +136,12 @@ def exported_model(model_dir: Path, cache_dir: Path, quantized: bool) -> Path:
     fingerprint = _fingerprint(model_dir)
     fp32 = cache_dir / f"{fingerprint}-fp32.onnx"
     if not fp32.is_file():
-        _write_aside(fp32, lambda temp: _export(model_dir, temp))
+        write_aside(fp32, lambda temp: _export(model_dir, temp), suffix=".onnx")
     if not quantized:
         return fp32
     int8 = cache_dir / f"{fingerprint}-int8.onnx"
     if not int8.is_file():
-        _write_aside(int8, lambda temp: _quantize(fp32, temp))
+        write_aside(int8, lambda temp: _quantize(fp32, temp), suffix=".onnx")
     return int8
 
 
@@ -153,18 +152,6 @@ def _fingerprint(model_dir: Path) -> str:
         stat = path.stat()
         digest.update(f"{path.relative_to(model_dir)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]
-
-
-def _write_aside(target: Path, write: Callable[[Path], None]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".onnx")
-    os.close(handle)
-    try:
-        write(Path(temp))
-        os.chmod(temp, 0o644)  # mkstemp makes it private; the cache may serve other users' workspaces
-        os.replace(temp, target)
-    finally:
-        Path(temp).unlink(missing_ok=True)
 
 
 def _export(model_dir: Path, target: Path) -> None:

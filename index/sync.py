@@ -11,7 +11,6 @@ the vector store whenever the set of chunks changed, and published atomically.
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,12 +22,12 @@ from llama_index.core.ingestion import DocstoreStrategy, IngestionPipeline
 from llama_index.core.schema import BaseNode, MetadataMode, TransformComponent
 from llama_index.core.storage.docstore import SimpleDocumentStore
 
+from handoff.core.files import atomic_write, write_aside
 from handoff.core.progress import Progress
 from handoff.core.settings import Settings
-
+from handoff.index.chunking.splitter import ChunkSplitter
 from handoff.index.embedding import embedder, model_id
 from handoff.index.lexical import LexicalIndex
-from handoff.index.chunking.splitter import ChunkSplitter
 from handoff.index.vectors import BatchedChromaStore, all_chunks, chroma_client, open_collection
 
 
@@ -59,7 +58,7 @@ class Embed(TransformComponent):
         for start in range(0, len(order), size):
             batch = [nodes[i] for i in order[start:start + size]]
             texts = [n.get_content(metadata_mode=MetadataMode.EMBED) for n in batch]
-            for node, vector in zip(batch, self.model.get_text_embedding_batch(texts)):
+            for node, vector in zip(batch, self.model.get_text_embedding_batch(texts), strict=True):
                 node.embedding = vector
             self.progress.advance(len(batch))
         return nodes
@@ -117,7 +116,7 @@ class Index:
         self.progress.stage("bm25")
         data = all_chunks(self.collection)
         LexicalIndex.from_chunks(data["ids"], data["documents"], data["metadatas"]).save(self.root / "bm25")
-        _atomic_write(marker, fingerprint)
+        atomic_write(marker, fingerprint)
         return True
 
     def _fingerprint(self) -> str:
@@ -134,20 +133,10 @@ class Index:
         return SimpleDocumentStore.from_persist_path(str(path)) if path.is_file() else SimpleDocumentStore()
 
     def _persist_docstore(self, source: str, docstore: SimpleDocumentStore) -> None:
-        path = self._docstore_dir() / f"{source}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(".tmp")
-        docstore.persist(str(temp))
-        os.replace(temp, path)
+        write_aside(self._docstore_dir() / f"{source}.json", lambda temp: docstore.persist(str(temp)))
 
 
 def _version(docstore: SimpleDocumentStore, doc_id: str) -> str | None:
     document = docstore.get_document(doc_id, raise_error=False)
     return document.metadata.get("version") if document is not None else None
 
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_suffix(".tmp")
-    temp.write_text(text)
-    os.replace(temp, path)

@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from llama_index.core.schema import BaseNode
-from pydantic import PrivateAttr
 from llama_index.vector_stores.chroma import ChromaVectorStore
+from pydantic import PrivateAttr
 
 from handoff.core.errors import ExternalError
 

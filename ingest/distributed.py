@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import time
 from collections import Counter
@@ -34,21 +33,34 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from handoff.core.errors import ExternalError, InputError
+from handoff.core.files import atomic_write
 from handoff.core.json import jsonable
 from handoff.core.progress import Progress, SilentProgress
 from handoff.core.workspace import Workspace
-
+from handoff.index.embedding import embedder, model_id
+from handoff.index.sync import Index, SyncSummary
+from handoff.ingest.local import ingest_tickets, refresh_adrs, sync_content
+from handoff.ingest.repository import (
+    IngestSummary,
+    StoredFile,
+    clear_repository,
+    files_at_head,
+    ingest_repository,
+    repo_name,
+    save_authorship,
+    save_commits,
+    save_files,
+    save_repo,
+    stored_files,
+    warn,
+)
 from handoff.ingest.sources import authorship
 from handoff.ingest.sources import content as repo_content
 from handoff.ingest.sources.blame import blame_files, blame_options
-from handoff.index.embedding import embedder, model_id
 from handoff.ingest.sources.git import GitRepo
 from handoff.ingest.sources.history import Change, Commit, read_commits
-from handoff.index.sync import Index, SyncSummary
 from handoff.ingest.sources.remote import is_url, mirror, url_name
-from handoff.ingest.repository import (IngestSummary, StoredFile, clear_repository, files_at_head, ingest_repository, repo_name, save_authorship, save_commits, save_files, save_repo, stored_files, warn)
 from handoff.ingest.sources.tree import attribute_reasons, binary_blobs, list_tree, structural_reason
-from handoff.ingest.workflow import ingest_tickets, refresh_adrs, sync_content
 
 PHASES = ("prepare", "facts", "write", "content", "finish")
 KINDS = {"prepare": ("prepare",), "facts": ("history", "blame"), "write": ("write",),
@@ -71,10 +83,7 @@ class JobFolder:
         return self.read("plan")
 
     def write(self, name: str, value) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        temp = self.root / f"{name}.{os.getpid()}.tmp"
-        temp.write_text(json.dumps(jsonable(value)))
-        os.replace(temp, self.root / f"{name}.json")
+        atomic_write(self.root / f"{name}.json", json.dumps(jsonable(value)))
 
     def read(self, name: str) -> dict:
         return json.loads((self.root / f"{name}.json").read_text())

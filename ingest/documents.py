@@ -14,11 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from handoff.core.records import Adr, Ticket
-
 from handoff.ingest.sources.content import FileText
 
 if TYPE_CHECKING:
@@ -98,5 +97,5 @@ def _digest(value) -> str:
 
 def _json_default(value):
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat()
+        return value.astimezone(UTC).isoformat()
     raise TypeError(type(value).__name__)

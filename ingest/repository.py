@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Connection, text
 
@@ -20,13 +20,12 @@ from handoff.core.errors import ExternalError, InputError
 from handoff.core.progress import Progress, SilentProgress
 from handoff.core.settings import Settings
 from handoff.core.store import FactsStore, insert_many
-
+from handoff.ingest.redact import redact
 from handoff.ingest.sources import authorship
 from handoff.ingest.sources.blame import BlameOptions, blame_files, blame_options
 from handoff.ingest.sources.git import GitRepo
 from handoff.ingest.sources.history import Commit, read_commits
 from handoff.ingest.sources.links import ticket_keys
-from handoff.ingest.redact import redact
 from handoff.ingest.sources.tree import attribute_reasons, binary_blobs, list_tree, structural_reason
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -202,7 +201,7 @@ def save_repo(conn: Connection, summary: IngestSummary, shallow: bool) -> None:
         "ON CONFLICT (name) DO UPDATE SET path = excluded.path, head = excluded.head, "
         "shallow = excluded.shallow, ingested_at = excluded.ingested_at"),
         {"name": summary.repo, "path": summary.path, "head": summary.head, "shallow": int(shallow),
-         "at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+         "at": datetime.now(UTC).isoformat(timespec="seconds")})
 
 
 def save_commits(conn: Connection, repo: str, commits: list[Commit], ticket_patterns: tuple[str, ...]) -> None:
@@ -242,7 +241,7 @@ def save_files(conn: Connection, repo: str, stored: dict[str, StoredFile], files
 
 
 def _iso(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def warn(summary: IngestSummary, progress: Progress, message: str) -> None:

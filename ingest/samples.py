@@ -32,7 +32,6 @@ from handoff.core.progress import Progress, SilentProgress
 from handoff.core.roster import stored_roster
 from handoff.core.settings import Settings
 from handoff.core.store import FactsStore, get_meta, insert_many, set_meta
-
 from handoff.ingest.sources.blame import BlameOptions, Counts, blame_files, blame_options
 from handoff.ingest.sources.git import GitRepo
 from handoff.ingest.sources.tree import TreeEntry, attribute_reasons, binary_blobs, list_tree, structural_reason

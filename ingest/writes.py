@@ -13,7 +13,6 @@ from sqlalchemy import Connection, text
 
 from handoff.core.records import Adr, Ticket
 from handoff.core.store import insert_many
-
 from handoff.ingest.documents import ticket_version
 
 

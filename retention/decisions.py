@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handoff.core.facts import AdrLinkFact, Facts
-
 from handoff.retention.ownership import check_repo
 
 

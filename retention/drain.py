@@ -29,8 +29,8 @@ from datetime import date
 from handoff.core.checklists import fingerprint
 from handoff.core.facts import Facts, OwnedFile
 from handoff.core.people import Person
-
 from handoff.retention.documentation import Documentation, file_docs
+from handoff.retention.policy import RiskPolicy
 from handoff.retention.risk import FileRisk, risk
 from handoff.retention.trend import Sample, TrendPoint, line_mix, trend
 from handoff.retention.truck_factor import Removal, truck_factor
@@ -158,17 +158,17 @@ class _Context:
         return lines / total if total else 0.0
 
 
-def drain(facts: Facts, as_of: date, horizon_days: int = 90, threshold: float = 0.5, critical_share: float = 0.2,
-          samples: Sequence[Sample] = (), checklists: Mapping[str, ChecklistNote] | None = None,
-          docs: Documentation | None = None, rise_points: float = RISE_POINTS,
-          top_files: int = TOP_FILES) -> DrainReport:
+def drain(facts: Facts, as_of: date, *, policy: RiskPolicy, samples: Sequence[Sample] = (),
+          checklists: Mapping[str, ChecklistNote] | None = None, docs: Documentation | None = None,
+          rise_points: float = RISE_POINTS, top_files: int = TOP_FILES) -> DrainReport:
     """The whole report on `as_of`; `samples` feed the trend and the rising-folder warning."""
-    found = risk(facts, as_of, threshold, horizon_days, critical_share)
+    horizon_days = policy.horizon_days
+    found = risk(facts, as_of, policy=policy)
     ctx = _Context(facts, as_of, horizon_days, {(f.repo, f.path): f for f in found.files})
     critical = {key for key, f in ctx.at_risk.items() if f.level == "critical"}
     return DrainReport(
-        as_of=as_of, horizon_days=horizon_days, totals=ctx.totals(ctx.held, found.files), threshold=threshold,
-        critical_share=critical_share,
+        as_of=as_of, horizon_days=horizon_days, totals=ctx.totals(ctx.held, found.files),
+        threshold=policy.threshold, critical_share=policy.critical_share,
         by_vendor=_person_slices(ctx, _vendor), by_team=_person_slices(ctx, _team),
         by_repo=_file_slices(ctx, lambda f: (f.repo, None)),
         by_folder=_file_slices(ctx, lambda f: (top_folder(f.path), f.repo)),
@@ -281,5 +281,5 @@ def _checklist_state(person: Person, theirs: list[FileRisk], checklists: Mapping
     note = checklists.get(person.id)
     if note is None:
         return "missing"
-    current = fingerprint(person.end, [(f.repo, f.path, f.level) for f in theirs])
+    current = fingerprint(person.end, theirs)
     return "current" if note.fingerprint == current else "outdated"

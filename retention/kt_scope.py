@@ -15,7 +15,6 @@ from pathlib import PurePosixPath
 
 from handoff.core.errors import AmbiguousError, NotFoundError
 from handoff.core.facts import Facts
-
 from handoff.retention.documentation import is_prose
 from handoff.retention.person_lookup import find_person
 

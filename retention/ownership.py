@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 
 from handoff.core.errors import NotFoundError
 from handoff.core.facts import ExcludedFile, Facts, OwnedFile
+from handoff.retention.policy import RiskPolicy
 
 
 @dataclass
@@ -45,12 +46,12 @@ class OwnershipReport:
     excluded: list[ExcludedFile] = field(default_factory=list)
 
 
-def ownership(facts: Facts, as_of: date, horizon_days: int, repo: str | None = None,
+def ownership(facts: Facts, as_of: date, *, policy: RiskPolicy, repo: str | None = None,
               path: str | None = None) -> OwnershipReport:
     """Per-file owners, per-folder totals (every folder level) and the files left out, with reasons."""
     check_repo(facts, repo)
     files = [f for f in facts.files if _selected(f.repo, f.path, repo, path)]
-    owners = OwnerFactory(facts, as_of, horizon_days)
+    owners = OwnerFactory(facts, as_of, policy.horizon_days)
     report = OwnershipReport(
         files=[FileOwnership(f.repo, f.path, f.lines, owners.rank(f.owners, f.lines)) for f in files],
         excluded=[e for e in facts.excluded if _selected(e.repo, e.path, repo, path)],

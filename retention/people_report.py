@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from handoff.core.facts import Facts
+from handoff.retention.policy import RiskPolicy
 
 
 @dataclass
@@ -41,7 +42,7 @@ class PeopleReport:
     merge_suggestions: list[MergeSuggestion]
 
 
-def people(facts: Facts, as_of: date, horizon_days: int) -> PeopleReport:
+def people(facts: Facts, as_of: date, *, policy: RiskPolicy) -> PeopleReport:
     commits = Counter(c.person for c in facts.commits)
     last: dict[str, date] = {}
     for c in facts.commits:
@@ -50,7 +51,7 @@ def people(facts: Facts, as_of: date, horizon_days: int) -> PeopleReport:
     for f in facts.files:
         lines.update(f.owners)
     rows = [
-        PersonRow(p.id, p.name, p.kind, p.vendor, p.team, p.start, p.end, p.status(as_of, horizon_days),
+        PersonRow(p.id, p.name, p.kind, p.vendor, p.team, p.start, p.end, p.status(as_of, policy.horizon_days),
                   list(p.emails), commits[p.id], lines[p.id], last.get(p.id))
         for p in facts.people.values()
     ]

@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from handoff.core.errors import InputError
 from handoff.core.facts import Facts
-
 from handoff.retention.ownership import check_repo
+from handoff.retention.policy import RiskPolicy
 from handoff.retention.successors import Successor, Successors
 
 LEAVING = ("departing", "departed")
@@ -47,29 +46,24 @@ class RiskReport:
     files: list[FileRisk]
 
 
-def risk(facts: Facts, as_of: date, threshold: float = 0.5, horizon_days: int = 90,
-         critical_share: float = 0.2, repo: str | None = None) -> RiskReport:
-    if not 0 < threshold <= 1:
-        raise InputError(f"threshold {threshold}: must be above 0 and at most 1 (e.g. 0.5)")
-    if horizon_days < 0:
-        raise InputError(f"horizon {horizon_days} days: must be zero or more")
+def risk(facts: Facts, as_of: date, *, policy: RiskPolicy, repo: str | None = None) -> RiskReport:
     check_repo(facts, repo)
-    status = {pid: p.status(as_of, horizon_days) for pid, p in facts.people.items()}
+    status = {pid: p.status(as_of, policy.horizon_days) for pid, p in facts.people.items()}
     leaving = {pid for pid, p in facts.people.items() if p.kind == "contractor" and status[pid] in LEAVING}
-    successors = Successors(facts, as_of, horizon_days)
+    successors = Successors(facts, as_of, policy.horizon_days)
     files = []
     for f in facts.files:
         if (repo and f.repo != repo) or not f.lines:
             continue
         at_risk = sum(lines for pid, lines in f.owners.items() if pid in leaving)
-        if at_risk / f.lines < threshold:
+        if at_risk / f.lines < policy.threshold:
             continue
         employee_best = max((lines / f.lines for pid, lines in f.owners.items()
                              if facts.people[pid].kind == "employee" and status[pid] == "active"), default=0.0)
         holders = [Holder(pid, facts.people[pid].name, status[pid], lines / f.lines)
                    for pid, lines in sorted(f.owners.items(), key=lambda kv: (-kv[1], kv[0])) if pid in leaving]
         files.append(FileRisk(f.repo, f.path, f.lines, at_risk, at_risk / f.lines,
-                              "critical" if employee_best < critical_share else "high", holders,
+                              "critical" if employee_best < policy.critical_share else "high", holders,
                               successors.for_file(f)))
     files.sort(key=lambda r: (-r.at_risk_lines, -r.at_risk_share, r.repo, r.path))
-    return RiskReport(as_of, threshold, horizon_days, files)
+    return RiskReport(as_of, policy.threshold, policy.horizon_days, files)

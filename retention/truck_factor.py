@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from handoff.core.facts import Facts
-
 from handoff.retention.doa import file_authors
 from handoff.retention.ownership import check_repo
 

@@ -16,7 +16,6 @@ from datetime import date, timedelta
 
 from handoff.core.facts import Facts
 from handoff.core.people import Person
-
 from handoff.retention.trend import Sample, line_mix
 
 WINDOW_MONTHS = 3

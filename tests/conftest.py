@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,7 +88,7 @@ def sample_index(tmp_path_factory) -> Workspace:
     """
     from handoff.core.progress import SilentProgress
     from handoff.core.roster import read_roster, replace_roster
-    from handoff.ingest.workflow import run_ingest
+    from handoff.ingest.local import run_ingest
 
     root = generate_sample(tmp_path_factory.mktemp("sample") / "org")
     ws, _ = Workspace.init(root / "ws")
@@ -94,3 +96,19 @@ def sample_index(tmp_path_factory) -> Workspace:
     tickets = [(root / "tickets" / name, None) for name in SAMPLE_TICKETS]
     run_ingest(ws, [(str(root / "shop"), None)], tickets, SilentProgress())
     return ws
+
+
+@pytest.fixture
+def slow_ingest(monkeypatch):
+    """Stands in for a long ingest: a blame stage of 1000 files that advances every 10 ms."""
+    started = threading.Event()
+
+    def run_ingest(ws, sources, tickets, progress, index=True):
+        progress.stage("blame", total=1000)
+        started.set()
+        for _ in range(1000):
+            time.sleep(0.01)
+            progress.advance()
+
+    monkeypatch.setattr("handoff.ingest.local.run_ingest", run_ingest)
+    return started

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 DEFAULT_PEOPLE = {
@@ -83,9 +83,9 @@ class GitBuilder:
     def _date(self, when: str | None) -> str:
         self._tick += 1
         if when is None:
-            moment = datetime(2025, 1, 1, tzinfo=timezone.utc).timestamp() + self._tick * 3600
+            moment = datetime(2025, 1, 1, tzinfo=UTC).timestamp() + self._tick * 3600
         else:
-            moment = datetime.fromisoformat(when).replace(tzinfo=timezone.utc).timestamp() + self._tick
+            moment = datetime.fromisoformat(when).replace(tzinfo=UTC).timestamp() + self._tick
         return f"{int(moment)} +0000"
 
 

@@ -21,18 +21,20 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from handoff.ingest.jobs import store as jobs_module
-from handoff.api.http.app import FactsCache, create_app
-from handoff.core.keys import ROLES, issue_key, permits
 from handoff.api.cli.serve import is_loopback
+from handoff.api.http.app import create_app
+from handoff.api.http.state import FactsCache
 from handoff.api.main import app as cli_app
 from handoff.core.errors import InputError
-from handoff.core.keys import revoke_key
-from handoff.ingest.jobs.processes import this_process
+from handoff.core.keys import ROLES, issue_key, permits, revoke_key
 from handoff.core.progress import SilentProgress
 from handoff.core.roster import read_roster, replace_roster
 from handoff.core.workspace import Workspace
-from handoff.ingest.workflow import run_ingest
+from handoff.ingest.jobs.plan import plan_ingest
+from handoff.ingest.jobs.processes import this_process
+from handoff.ingest.jobs.runner import JobProgress
+from handoff.ingest.jobs.store import CELERY, JobStore
+from handoff.ingest.local import run_ingest
 
 from .gitbuilder import GitBuilder, numbered
 
@@ -384,22 +386,6 @@ def test_a_failing_job_reports_its_error(client, keys):
     assert job["errors"][-1].startswith(f"cannot fetch {url}")
 
 
-@pytest.fixture
-def slow_ingest(monkeypatch):
-    """Stands in for a long ingest: a blame stage of 1000 files that advances every 10 ms."""
-    started = threading.Event()
-
-    def run_ingest(ws, sources, tickets, progress, index=True):
-        progress.stage("blame", total=1000)
-        started.set()
-        for _ in range(1000):
-            time.sleep(0.01)
-            progress.advance()
-
-    monkeypatch.setattr("handoff.ingest.workflow.run_ingest", run_ingest)
-    return started
-
-
 def test_cancel_stops_a_running_job_and_a_queued_one(client, keys, slow_ingest, tmp_path):
     body = {"repository": str(tmp_path / "allowed" / "shop"), "index": False}
     admin = bearer(keys["admin"])
@@ -428,8 +414,8 @@ def gone_process() -> str:
 
 
 def test_jobs_of_server_processes_that_are_gone_are_marked_failed(facts_ws):
-    store = jobs_module.JobStore(facts_ws.store)
-    runners = {"gone": gone_process(), "alive": this_process(), "celery": jobs_module.CELERY}
+    store = JobStore(facts_ws.store)
+    runners = {"gone": gone_process(), "alive": this_process(), "celery": CELERY}
     jobs = {name: store.create("ingest", {"repository": "/x"}, runner) for name, runner in runners.items()}
     store.update(jobs["gone"].id, state="running")
     with TestClient(create_app(facts_ws.home, preload_index=False)) as c:
@@ -443,8 +429,8 @@ def test_jobs_of_server_processes_that_are_gone_are_marked_failed(facts_ws):
 def test_facts_are_reloaded_when_any_process_changes_them_and_only_then(facts_ws, tmp_path):
     cache = FactsCache(facts_ws)
     first = cache.get()
-    job = jobs_module.JobStore(facts_ws.store).create("ingest", {}, this_process())
-    jobs_module.JobStore(facts_ws.store).update(job.id, stage="blame", done=3)
+    job = JobStore(facts_ws.store).create("ingest", {}, this_process())
+    JobStore(facts_ws.store).update(job.id, stage="blame", done=3)
     issue_key(facts_ws.store, "reader")
     assert cache.get() is first  # job progress and keys are not facts
 
@@ -496,7 +482,7 @@ def test_ingest_paths_and_urls_outside_what_is_allowed_are_refused(client, keys,
 def test_no_allowed_roots_means_no_local_paths(tmp_path):
     ws, _ = Workspace.init(tmp_path / "ws")
     with pytest.raises(InputError, match="no allowed_roots are configured"):
-        jobs_module.plan_ingest(ws, str(tmp_path), None, [])
+        plan_ingest(ws, str(tmp_path), None, [])
 
 
 def test_the_page_holds_no_data_and_fragments_follow_roles(client, keys):
@@ -556,7 +542,7 @@ def test_queries_see_the_previous_index_until_a_job_completes(tmp_path, monkeypa
     repo.commit("alice", {"pay/chargebacks.py": '"""Chargebacks: disputed card payments that the bank reverses, '
                                                 'and the evidence we send to contest them."""\n'}, when="2025-03-01")
     at_bm25, release = threading.Event(), threading.Event()
-    original_stage = jobs_module.JobProgress.stage
+    original_stage = JobProgress.stage
 
     def stage(self, name, total=None):
         original_stage(self, name, total)
@@ -564,7 +550,7 @@ def test_queries_see_the_previous_index_until_a_job_completes(tmp_path, monkeypa
             at_bm25.set()
             release.wait(60)
 
-    monkeypatch.setattr(jobs_module.JobProgress, "stage", stage)
+    monkeypatch.setattr(JobProgress, "stage", stage)
     question = {"question": "how are chargebacks contested?", "as_of": AS_OF, "kind": "code"}
 
     def cited(c):

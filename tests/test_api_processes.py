@@ -10,13 +10,14 @@ import threading
 
 import pytest
 
-from handoff.api.http.app import IndexReaders
-from handoff.ingest.jobs.store import IngestPlan, JobRunner
+from handoff.api.http.state import IndexReaders
 from handoff.core.progress import SilentProgress
-from handoff.ingest.workflow import run_ingest
+from handoff.ingest.jobs.plan import IngestPlan
+from handoff.ingest.jobs.runner import JobRunner
+from handoff.ingest.local import run_ingest
 
 from .gitbuilder import GitBuilder
-from .test_api import slow_ingest, small_workspace, wait_for  # noqa: F401 (slow_ingest is a fixture)
+from .test_api import small_workspace, wait_for
 
 CHARGEBACKS = ('"""Chargebacks: disputed card payments that the bank reverses, and the evidence we send to '
                'contest them."""\n')
@@ -27,7 +28,7 @@ QUESTION = "how are chargebacks contested?"
 READER_PROCESS = """
 import json, sys
 from pathlib import Path
-from handoff.api.http.app import IndexReaders
+from handoff.api.http.state import IndexReaders
 from handoff.assist.retrieval import Filters
 from handoff.core.workspace import Workspace
 
@@ -40,7 +41,7 @@ for question in sys.stdin:
 
 def test_jobs_of_two_processes_run_one_at_a_time_and_either_cancels_them(tmp_path, slow_ingest):
     ws = small_workspace(tmp_path, index=False)
-    first, second = JobRunner(ws, readers=None), JobRunner(ws, readers=None)  # as two processes hold them
+    first, second = JobRunner(ws), JobRunner(ws)  # as two processes hold them
     plan = IngestPlan(sources=[(str(tmp_path / "allowed" / "shop"), "shop")], index=False)
     running = first.submit(plan, {"n": 1})
     assert slow_ingest.wait(30)

@@ -12,7 +12,8 @@ from handoff.core.errors import InputError, NotFoundError
 from handoff.core.facts import load_facts
 from handoff.core.progress import SilentProgress
 from handoff.core.workspace import Workspace
-from handoff.ingest.workflow import run_ingest
+from handoff.ingest.local import run_ingest
+from handoff.retention.policy import RiskPolicy
 
 from .fake_llm import FakeLlm
 from .gitbuilder import GitBuilder
@@ -72,7 +73,7 @@ def indexed(tmp_path_factory):
 def answer(ws, question, **kwargs):
     settings = kwargs.pop("settings", ws.settings)
     return ask(question, Retriever(ws.home / "index", settings), load_facts(ws.store, settings), date(2025, 6, 1),
-               settings, **kwargs)
+               settings, policy=RiskPolicy.from_settings(settings), **kwargs)
 
 
 def test_extractive_answer_cites_lines_and_owners(indexed):

@@ -59,7 +59,7 @@ def assert_exact(chunks: list[Chunk], text: str, overlapping: bool = False) -> N
     """Each chunk is exactly its lines of the file, in order, and every non-blank line is in one."""
     lines = text.split("\n")
     covered: set[int] = set()
-    for before, chunk in zip([None, *chunks], chunks, strict=False):
+    for before, chunk in zip([None, *chunks[:-1]], chunks, strict=True):
         assert 1 <= chunk.start_line <= chunk.end_line <= len(lines)
         assert chunk.text == "\n".join(lines[chunk.start_line - 1 : chunk.end_line])
         assert chunk.text.strip() and lines[chunk.start_line - 1].strip() and lines[chunk.end_line - 1].strip()

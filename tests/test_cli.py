@@ -121,8 +121,9 @@ def test_bot_names_keep_their_brackets(cli, repo):
 def test_adrs_are_facts_even_without_the_index(cli, repo):
     repo.commit("alice", {"docs/adr/0001-use-postgres.md": "# 1. Use PostgreSQL\n\nDate: 2025-01-02\n\n## Status\n\n"
                                                            "Accepted\n\n## Context\n\nWe need SQL.\n"})
-    repo.commit("bob", {"docs/adr/0002-use-sqlite.md": "# 2. Use SQLite\n\nDate: 2025-02-01\n\n## Status\n\n"
-                                                         "Accepted\n\nSupercedes [1. Use PostgreSQL](0001-use-postgres.md)\n"})
+    repo.commit("bob", {"docs/adr/0002-use-sqlite.md":
+                        "# 2. Use SQLite\n\nDate: 2025-02-01\n\n## Status\n\n"
+                        "Accepted\n\nSupercedes [1. Use PostgreSQL](0001-use-postgres.md)\n"})
     cli("init")
     cli("ingest", repo.path, "--facts-only")
     adrs = json.loads(cli("adrs", "--json").stdout)["adrs"]

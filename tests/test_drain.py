@@ -12,8 +12,10 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
@@ -23,12 +25,15 @@ from handoff.core.checklists import fingerprint
 from handoff.core.progress import SilentProgress
 from handoff.core.records import Ticket
 from handoff.core.roster import read_roster, replace_roster
-from handoff.ingest.writes import save_tickets
 from handoff.ingest.samples import month_ends, sample_ownership
+from handoff.ingest.writes import save_tickets
 from handoff.retention.drain import ChecklistNote, drain
+from handoff.retention.policy import RiskPolicy
 from handoff.retention.truck_factor import truck_factor
 
 from .gitbuilder import lines, numbered
+
+POLICY = RiskPolicy.default()
 
 ROSTER = """id,name,emails,kind,vendor,team,start,end
 alice,Alice Employee,alice@corp.example,employee,,core,2020-01-01,
@@ -83,9 +88,9 @@ def org(workspace, repo, ingest, tmp_path):
 
 @pytest.fixture
 def report(workspace, facts, org):
-    def build(day: date, **options):
+    def build(day: date, horizon_days: int = POLICY.horizon_days, **options):
         samples = sample_ownership(workspace.store, workspace.settings, day)
-        return drain(facts(), day, samples=samples, **options)
+        return drain(facts(), day, samples=samples, policy=replace(POLICY, horizon_days=horizon_days), **options)
 
     return build
 
@@ -135,7 +140,8 @@ def test_departing_contractors_with_exposure_and_checklist_state(report):
     [carol] = report(AFTER).departing
     assert (carol.person, carol.end, carol.days_left, carol.lines, carol.share_of_lines, carol.files_at_risk,
             carol.files_critical, carol.checklist) == ("carol", date(2025, 7, 15), 44, 12, 0.24, 2, 1, None)
-    right = fingerprint(date(2025, 7, 15), [("repo", "mixed.py", "high"), ("repo", "cart/cart.py", "critical")])
+    right = fingerprint(date(2025, 7, 15), [SimpleNamespace(repo="repo", path="mixed.py", level="high"),
+                                            SimpleNamespace(repo="repo", path="cart/cart.py", level="critical")])
     states = [report(AFTER, checklists=notes).departing[0].checklist for notes in (
         {"carol": ChecklistNote("carol", right, AFTER)}, {"carol": ChecklistNote("carol", "stale", AFTER)},
         {"erin": ChecklistNote("erin", right, AFTER)})]
@@ -199,7 +205,8 @@ def test_samples_are_cached_and_a_later_month_blames_only_what_is_new(workspace,
 def test_a_change_of_exclusions_takes_the_samples_again(workspace, facts, org):
     sample_ownership(workspace.store, workspace.settings, AFTER)
     settings = workspace.settings.model_copy(update={"exclude": ["tools.py"]})
-    [point] = drain(facts(), AFTER, samples=sample_ownership(workspace.store, settings, AFTER)[-1:]).trend
+    samples = sample_ownership(workspace.store, settings, AFTER)[-1:]
+    [point] = drain(facts(), AFTER, policy=POLICY, samples=samples).trend
     assert point.lines == LINES - 6
 
 

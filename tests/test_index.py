@@ -60,7 +60,7 @@ def test_chunks_carry_where_they_come_from(sample_index):
 def test_the_lexical_generation_holds_every_chunk_as_chroma_does(sample_index):
     retriever = Retriever(sample_index.home / "index", sample_index.settings)
     stored = retriever.collection.get(include=["documents", "metadatas"])
-    in_chroma = {i: (d, m) for i, d, m in zip(stored["ids"], stored["documents"], stored["metadatas"])}
+    in_chroma = {i: (d, m) for i, d, m in zip(stored["ids"], stored["documents"], stored["metadatas"], strict=True)}
     lexical = retriever.lexical
     assert sorted(lexical.ids) == lexical.ids and set(lexical.ids) == set(in_chroma)
     assert all(lexical.chunks.read(n) == in_chroma[i] for n, i in enumerate(lexical.ids))

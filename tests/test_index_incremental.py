@@ -13,10 +13,9 @@ import pytest
 
 from handoff.core.errors import InputError
 from handoff.core.progress import SilentProgress
-from handoff.core.settings import Settings
 from handoff.core.workspace import Workspace
 from handoff.index.vectors import chroma_client, open_collection
-from handoff.ingest.workflow import run_ingest
+from handoff.ingest.local import run_ingest
 
 from .gitbuilder import GitBuilder
 
@@ -47,7 +46,7 @@ def tickets_file(path: Path, numbers: list[int]) -> Path:
 def chunks(ws: Workspace) -> dict[str, str]:
     collection, _ = open_collection(chroma_client(ws.home / "index" / "chroma"), "local:all-MiniLM-L6-v2")
     data = collection.get(include=["documents"])
-    return dict(zip(data["ids"], data["documents"]))
+    return dict(zip(data["ids"], data["documents"], strict=True))
 
 
 def ingest(ws, repo, tickets=()):

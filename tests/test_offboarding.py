@@ -20,6 +20,7 @@ from handoff.core.workspace import Workspace
 from handoff.retention.documentation import Documentation
 from handoff.retention.offboarding.checklist import checklist
 from handoff.retention.person_lookup import find_person
+from handoff.retention.policy import RiskPolicy
 
 from .conftest import SAMPLE_TICKETS, generate_sample
 
@@ -51,8 +52,8 @@ def facts(org):
     return load_facts(ws.store, ws.settings)
 
 
-def build(facts, person, docs=Documentation()):
-    return checklist(facts, person, AS_OF, docs)
+def build(facts, person, docs=None):
+    return checklist(facts, person, AS_OF, docs or Documentation(), policy=RiskPolicy.default())
 
 
 def paths(items):

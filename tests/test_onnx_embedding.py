@@ -17,7 +17,14 @@ from pydantic import ValidationError
 
 from handoff.core.errors import WorkspaceError
 from handoff.core.settings import Settings
-from handoff.index.embedding import (OpenAICompatibleEmbedding, embedder, local_embedder, model_id, model_path, query_embeddings)
+from handoff.index.embedding import (
+    OpenAICompatibleEmbedding,
+    embedder,
+    local_embedder,
+    model_id,
+    model_path,
+    query_embeddings,
+)
 from handoff.index.onnx_embedding import OnnxEmbedding, length_batches, mean_pooled, require_mean_pooling
 
 MODEL = "all-MiniLM-L6-v2"

@@ -4,8 +4,11 @@ from datetime import date
 
 from handoff.core.settings import Settings
 from handoff.retention.ownership import ownership
+from handoff.retention.policy import RiskPolicy
 
 from .gitbuilder import lines, numbered
+
+POLICY = RiskPolicy.default()
 
 AS_OF = date(2025, 6, 1)
 
@@ -32,14 +35,14 @@ def test_shares_and_folder_totals(repo, ingest, facts):
     repo.commit("alice", {"src/a.py": numbered("a", 30), "src/sub/b.py": numbered("b", 10)})
     repo.commit("bob", {"src/sub/b.py": numbered("b", 5) + numbered("x", 15), "README.md": "hi\n"})
     ingest(repo)
-    report = ownership(facts(), AS_OF, 90)
+    report = ownership(facts(), AS_OF, policy=POLICY)
     b = next(f for f in report.files if f.path == "src/sub/b.py")
     assert [(o.person, o.lines, round(o.share, 4)) for o in b.owners] == [
         ("bob@vendor.example", 15, 0.75), ("alice@corp.example", 5, 0.25)]
     folders = {(f.path, f.files, f.lines): {o.person: o.lines for o in f.owners} for f in report.folders}
     assert folders[("src", 2, 50)] == {"alice@corp.example": 35, "bob@vendor.example": 15}
     assert folders[(".", 3, 51)] == {"alice@corp.example": 35, "bob@vendor.example": 16}
-    only_sub = ownership(facts(), AS_OF, 90, path="src/sub")
+    only_sub = ownership(facts(), AS_OF, policy=POLICY, path="src/sub")
     assert [f.path for f in only_sub.files] == ["src/sub/b.py"]
 
 

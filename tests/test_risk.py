@@ -1,5 +1,6 @@
 """People's status over time, and the files that knowledge leaves with."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -7,9 +8,12 @@ import pytest
 from handoff.core.errors import InputError, NotFoundError
 from handoff.core.roster import read_roster, replace_roster
 from handoff.retention.people_report import people
+from handoff.retention.policy import RiskPolicy
 from handoff.retention.risk import risk
 
 from .gitbuilder import numbered
+
+POLICY = RiskPolicy.default()
 
 ROSTER = """id,name,emails,kind,vendor,team,start,end
 alice,Alice Employee,alice@corp.example,employee,,core,2020-01-01,
@@ -54,29 +58,30 @@ def test_status_moves_from_active_to_departing_to_departed(org, facts):
 
 def test_risk_levels_across_as_of_dates(org, facts):
     snapshot = facts()
-    assert levels(risk(snapshot, date(2024, 12, 1))) == {}
-    assert levels(risk(snapshot, date(2025, 1, 15))) == {"pay/pay.py": ("high", 8, 0.8)}
-    assert levels(risk(snapshot, date(2025, 6, 1))) == {
+    assert levels(risk(snapshot, date(2024, 12, 1), policy=POLICY)) == {}
+    assert levels(risk(snapshot, date(2025, 1, 15), policy=POLICY)) == {"pay/pay.py": ("high", 8, 0.8)}
+    assert levels(risk(snapshot, date(2025, 6, 1), policy=POLICY)) == {
         "cart/cart.py": ("critical", 9, 0.9),
         "pay/pay.py": ("high", 8, 0.8),
         "mixed.py": ("high", 6, 0.6),
     }
-    assert [f.path for f in risk(snapshot, date(2025, 6, 1)).files] == ["cart/cart.py", "pay/pay.py", "mixed.py"]
+    ranked = risk(snapshot, date(2025, 6, 1), policy=POLICY).files
+    assert [f.path for f in ranked] == ["cart/cart.py", "pay/pay.py", "mixed.py"]
 
 
 def test_threshold_and_horizon_change_what_is_at_risk(org, facts):
     snapshot = facts()
-    assert set(levels(risk(snapshot, date(2025, 6, 1), threshold=0.85))) == {"cart/cart.py"}
-    assert set(levels(risk(snapshot, date(2025, 1, 1), horizon_days=200))) == {"cart/cart.py", "pay/pay.py",
-                                                                                "mixed.py"}
+    assert set(levels(risk(snapshot, date(2025, 6, 1), policy=replace(POLICY, threshold=0.85)))) == {"cart/cart.py"}
+    longer = risk(snapshot, date(2025, 1, 1), policy=replace(POLICY, horizon_days=200))
+    assert set(levels(longer)) == {"cart/cart.py", "pay/pay.py", "mixed.py"}
     with pytest.raises(InputError):
-        risk(snapshot, date(2025, 6, 1), threshold=1.5)
+        risk(snapshot, date(2025, 6, 1), policy=replace(POLICY, threshold=1.5))
     with pytest.raises(NotFoundError, match="known: repo"):
-        risk(snapshot, date(2025, 6, 1), repo="nope")
+        risk(snapshot, date(2025, 6, 1), policy=POLICY, repo="nope")
 
 
 def test_holders_and_successors(org, facts):
-    report = risk(facts(), date(2025, 6, 1))
+    report = risk(facts(), date(2025, 6, 1), policy=POLICY)
     cart = next(f for f in report.files if f.path == "cart/cart.py")
     assert [(h.person, h.status, round(h.share, 2)) for h in cart.holders] == [("carol", "departing", 0.9)]
     assert [(s.person, round(s.share, 2), round(s.cochange_share, 2)) for s in cart.successors] == [
@@ -89,7 +94,7 @@ def test_holders_and_successors(org, facts):
 
 
 def test_people_lists_everyone_with_status_commits_and_kind(org, facts):
-    report = people(facts(), date(2025, 6, 1), 90)
+    report = people(facts(), date(2025, 6, 1), policy=POLICY)
     rows = {r.person: r for r in report.people}
     assert {p: (r.kind, r.status, r.commits) for p, r in rows.items()} == {
         "alice": ("employee", "active", 1),
@@ -108,7 +113,7 @@ def test_merge_suggestions_for_one_name_with_several_emails(workspace, repo, ing
     repo.commit("bob", {"a.py": "a\n"})
     repo.commit("bob2", {"b.py": "b\n"})
     ingest(repo)
-    [suggestion] = people(facts(), date(2025, 1, 1), 90).merge_suggestions
+    [suggestion] = people(facts(), date(2025, 1, 1), policy=POLICY).merge_suggestions
     assert suggestion.people == ["bob@home.example", "bob@vendor.example"]
 
 

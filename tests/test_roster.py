@@ -16,7 +16,8 @@ def write(tmp_path, text, name="roster.csv"):
 
 def test_csv_as_hr_exports_it(tmp_path):
     path = write(tmp_path, "\ufeffID,Name,Emails,Kind,Vendor,Team,Start,End,Department\n"
-                 "bob,Bob Builder,Bob@Vendor.example; bob.b@gmail.com,Contractor,Vendor Inc,payments,2024-01-01,2025-06-30,X\n"
+                 "bob,Bob Builder,Bob@Vendor.example; bob.b@gmail.com,Contractor,Vendor Inc,payments,"
+                 "2024-01-01,2025-06-30,X\n"
                  "alice,Alice,alice@corp.example,employee,,core,2020-01-01,,Y\n")
     bob, alice = read_roster(path)
     assert bob.emails == ("bob@vendor.example", "bob.b@gmail.com")
@@ -83,7 +84,8 @@ def test_roster_setting_reloads_only_when_the_file_changes(workspace, tmp_path):
 def test_aliases_match_people_that_trackers_name_by_login(workspace, tmp_path):
     from handoff.core.people import Directory
 
-    path = write(tmp_path, HEADER.strip() + ",aliases\nbob,Bob Builder,bob@vendor.example,contractor,,,,,bob-gh;Bobby B\n")
+    path = write(tmp_path, HEADER.strip()
+                 + ",aliases\nbob,Bob Builder,bob@vendor.example,contractor,,,,,bob-gh;Bobby B\n")
     [bob] = read_roster(path)
     assert bob.aliases == ("bob-gh", "Bobby B")
     replace_roster(workspace.store, [bob])

@@ -25,16 +25,19 @@ from pathlib import Path
 import pytest
 import redis
 
-from handoff.ingest.jobs.store import FINISHED, IngestPlan, Job, JobRunner, JobStore
 from handoff.core.facts import load_facts
 from handoff.core.json import jsonable
 from handoff.core.progress import SilentProgress
 from handoff.core.roster import read_roster, replace_roster
 from handoff.core.workspace import Workspace
 from handoff.index.embedding import model_id
-from handoff.ingest.jobs.celery import QUEUE
 from handoff.index.vectors import chroma_client, open_collection
-from handoff.ingest.workflow import run_ingest
+from handoff.ingest.jobs.celery import QUEUE
+from handoff.ingest.jobs.plan import IngestPlan
+from handoff.ingest.jobs.runner import JobRunner
+from handoff.ingest.jobs.store import FINISHED, Job, JobStore
+from handoff.ingest.local import run_ingest
+from handoff.retention.policy import RiskPolicy
 
 from .conftest import EXAMPLES, SAMPLE_TICKETS
 from .gitbuilder import GitBuilder
@@ -89,7 +92,7 @@ def kill(process: subprocess.Popen, sig: int) -> None:
 
 def submit(ws: Workspace, sources: list[Path], tickets: list[Path] = ()) -> str:
     plan = IngestPlan(sources=[(str(s), None) for s in sources], tickets=[(t, None) for t in tickets])
-    return JobRunner(ws, readers=None).submit(plan, {"test": True}).id
+    return JobRunner(ws).submit(plan, {"test": True}).id
 
 
 def wait(ws: Workspace, job_id: str, until=lambda job: job.state in FINISHED, poll: float = 0.5) -> Job:
@@ -121,7 +124,8 @@ def chunks(ws: Workspace) -> dict[str, tuple]:
     collection, _ = open_collection(client, model_id(ws.settings))
     data = collection.get(include=["documents", "metadatas"])
     assert len(set(data["ids"])) == len(data["ids"]) == collection.count()
-    return {i: (d, json.dumps(m, sort_keys=True)) for i, d, m in zip(data["ids"], data["documents"], data["metadatas"])}
+    rows = zip(data["ids"], data["documents"], data["metadatas"], strict=True)
+    return {i: (d, json.dumps(m, sort_keys=True)) for i, d, m in rows}
 
 
 def answers(ws: Workspace) -> list[dict]:
@@ -129,7 +133,9 @@ def answers(ws: Workspace) -> list[dict]:
     from handoff.assist.retrieval import Filters, Retriever
 
     retriever, facts = Retriever(ws.home / "index", ws.settings), load_facts(ws.store, ws.settings)
-    return [jsonable(ask(q, retriever, facts, date(2026, 10, 1), ws.settings, 8, Filters())) for q in QUESTIONS]
+    policy = RiskPolicy.from_settings(ws.settings)
+    return [jsonable(ask(q, retriever, facts, date(2026, 10, 1), ws.settings, 8, Filters(), policy=policy))
+            for q in QUESTIONS]
 
 
 def test_two_workers_one_killed_ingest_the_sample_as_the_embedded_mode_does(sample_index, served):
@@ -200,7 +206,7 @@ def test_a_failed_and_a_cancelled_job_end_cleanly_and_free_the_workspace(served,
     broken.write_text("{not json")
     failing = submit(served, [repo.path], [broken])
     cancelled = submit(served, [repo.path])
-    JobRunner(served, readers=None).cancel(cancelled)
+    JobRunner(served).cancel(cancelled)
     following = submit(served, [repo.path])
     with workers(served, 1):
         ends = [wait(served, job_id) for job_id in (failing, cancelled, following)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from handoff.ingest.sources.tickets.adf import adf_to_text
 from handoff.ingest.sources.tickets.common import RecordError, jira_datetime
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tickets"
-UTC = timezone.utc
+UTC = UTC
 CET = timezone(timedelta(hours=1))
 
 

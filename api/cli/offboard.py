@@ -7,31 +7,30 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from handoff.assist.offboarding import DueOutcome, build_checklist, indexed_documentation, record_due
+from handoff.api.cli.app import AsOfOption, app, as_of_date, out, policy, workspace
+from handoff.api.cli.report import index_collection
+from handoff.api.render.markdown import FORMATS, checklist_text, kt_text
+from handoff.assist.offboarding import DueOutcome, indexed_documentation, record_due
 from handoff.core.errors import InputError
-from handoff.core.facts import Facts, load_facts
+from handoff.core.facts import load_facts
 from handoff.core.json import to_json
-from handoff.core.workspace import Workspace
-from handoff.retention.documentation import Documentation
+from handoff.retention.offboarding.checklist import checklist
 from handoff.retention.person_lookup import find_person
 
-from handoff.api.cli.app import AsOfOption, app, as_of_date, out, workspace
-from handoff.api.render.markdown import FORMATS, checklist_text, kt_text
-
 FormatOption = Annotated[str, typer.Option("--format", help="md (GitHub task lists) or json.")]
-OutputOption = Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file instead of stdout.")]
+OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")]
 
 
 @app.command("offboard")
 def offboard_command(
     ctx: typer.Context,
-    person: Annotated[Optional[str], typer.Argument(help="Id, email or name of the contractor.")] = None,
+    person: Annotated[str | None, typer.Argument(help="Id, email or name of the contractor.")] = None,
     due_: Annotated[bool, typer.Option("--due", help="Record a checklist for every contractor leaving soon.")] = False,
-    within_days: Annotated[Optional[int], typer.Option(
+    within_days: Annotated[int | None, typer.Option(
         "--within-days", help="With --due: end dates up to this many days ahead (default: the horizon).")] = None,
     as_of: AsOfOption = None, fmt: FormatOption = "md", output: OutputOption = None,
 ):
@@ -42,15 +41,15 @@ def offboard_command(
     if within_days is not None and not due_:
         raise InputError("--within-days goes with --due")
     ws = workspace(ctx)
-    facts, when = load_facts(ws.store, ws.settings), as_of_date(as_of)
-    docs = _documentation(ws, facts)
+    facts, when, chosen = load_facts(ws.store, ws.settings), as_of_date(as_of), policy(ws)
+    docs = indexed_documentation(index_collection(ws), facts)
     if due_:
-        window = ws.settings.horizon_days if within_days is None else within_days
-        outcomes = record_due(ws.store, facts, docs, when, window, ws.settings)
+        window = chosen.horizon_days if within_days is None else within_days
+        outcomes = record_due(ws.store, facts, docs, when, window, policy=chosen)
         _emit(to_json(outcomes) + "\n" if fmt == "json" else _due_lines(outcomes, when), output)
         return
     found = find_person(facts, person)
-    _emit(checklist_text(build_checklist(facts, found.id, when, docs, ws.settings), fmt), output)
+    _emit(checklist_text(checklist(facts, found.id, when, docs, policy=chosen), fmt), output)
 
 
 @app.command("kt")
@@ -71,15 +70,9 @@ def kt_command(
     ws = workspace(ctx)
     facts = load_facts(ws.store, ws.settings)
     scope = kt_scope(facts, target)
-    draft = kt_draft(scope, facts, Retriever(ws.home / "index", ws.settings), as_of_date(as_of), ws.settings, llm)
+    retriever = Retriever(ws.home / "index", ws.settings)
+    draft = kt_draft(scope, facts, retriever, as_of_date(as_of), ws.settings, llm, policy=policy(ws))
     _emit(kt_text(draft, fmt), output)
-
-
-def _documentation(ws: Workspace, facts: Facts) -> Documentation:
-    """What the index says documents each file; loads the index stack only here."""
-    from handoff.assist.retrieval import Retriever
-
-    return indexed_documentation(Retriever(ws.home / "index", ws.settings).collection, facts)
 
 
 def _due_lines(outcomes: list[DueOutcome], as_of: date) -> str:

@@ -7,52 +7,54 @@ record it gets back.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from handoff.assist.offboarding import indexed_documentation, stored_checklists
+from handoff.api.cli.app import AsOfOption, HorizonOption, app, as_of_date, err, policy, workspace
+from handoff.api.cli.progress_bars import RichProgress
+from handoff.api.render.report_tables import TABLES, check_table, csv_text, markdown, report_tables, table_named
+from handoff.api.workflows import drain_report
 from handoff.core.errors import InputError
 from handoff.core.facts import load_facts
 from handoff.core.json import to_json
 from handoff.core.workspace import Workspace
-from handoff.ingest.samples import sample_ownership
-from handoff.retention.drain import RISE_POINTS, drain
-
-from handoff.api.cli.app import AsOfOption, app, as_of_date, err, workspace
-from handoff.api.cli.progress_bars import RichProgress
-from handoff.api.render.report_tables import TABLES, check_table, csv_text, markdown, report_tables, table_named
+from handoff.retention.drain import RISE_POINTS
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     html = "html"
     md = "md"
     json = "json"
     csv = "csv"
 
 
+FormatOption = Annotated[ReportFormat, typer.Option(
+    "--format", help="html (one self-contained file), md, json or csv.")]
+OutputOption = Annotated[Path | None, typer.Option(
+    "--output", "-o", help="File to write (a folder for csv without --table); stdout by default.")]
+TableOption = Annotated[str | None, typer.Option(
+    "--table", help=f"With --format csv, only this table: {', '.join(TABLES)}.")]
+RisePointsOption = Annotated[float, typer.Option(
+    "--rise-points", min=0, help="Warn of folders whose contractor share rose more points in 3 months.")]
+
+
 @app.command("report")
 def report_command(
-    ctx: typer.Context, as_of: AsOfOption = None,
-    horizon_days: Annotated[Optional[int], typer.Option("--horizon-days", min=0, help="Days ahead that count as departing.")] = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", help="html (one self-contained file), md, json or csv.")] = ReportFormat.html,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (a folder for csv without --table); stdout by default.")] = None,
-    table: Annotated[Optional[str], typer.Option("--table", help=f"With --format csv, only this table: {', '.join(TABLES)}.")] = None,
-    rise_points: Annotated[float, typer.Option("--rise-points", min=0, help="Warn of folders whose contractor share rose more points in 3 months.")] = RISE_POINTS,
+    ctx: typer.Context, as_of: AsOfOption = None, horizon_days: HorizonOption = None,
+    fmt: FormatOption = ReportFormat.html, output: OutputOption = None, table: TableOption = None,
+    rise_points: RisePointsOption = RISE_POINTS,
 ):
     """Knowledge-drain report: who holds the code, what leaves next, the trend and early warnings."""
     ws = workspace(ctx)
-    settings = ws.settings
     day = as_of_date(as_of)
     _check_csv_options(fmt, output, table)
+    facts = load_facts(ws.store, ws.settings)
     with RichProgress(err) as progress:
-        samples = sample_ownership(ws.store, settings, day, progress=progress, git_cache=ws.home / "git")
-    facts = load_facts(ws.store, settings)
-    report = drain(facts, day, settings.horizon_days if horizon_days is None else horizon_days,
-                   settings.risk_threshold, settings.critical_share, samples, stored_checklists(ws.store),
-                   indexed_documentation(index_collection(ws), facts), rise_points)
+        report = drain_report(ws, facts, index_collection(ws), day, policy=policy(ws, horizon_days=horizon_days),
+                              rise_points=rise_points, progress=progress)
     if fmt is ReportFormat.csv:
         _write_csv(report, output, table)
     else:

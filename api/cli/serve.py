@@ -9,12 +9,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from handoff.core.errors import InputError
-from handoff.core.keys import has_active_key, list_keys, revoke_key
-from handoff.core.workspace import Workspace, resolve_home
-
-from handoff.core.keys import ROLES, issue_key
 from handoff.api.cli.app import JsonOption, app, out, print_json, workspace
+from handoff.core.errors import InputError
+from handoff.core.keys import ROLES, has_active_key, issue_key, list_keys, revoke_key
+from handoff.core.workspace import Workspace, resolve_home
 
 WORKERS = "HANDOFF_SERVE_WORKERS"
 APP = "handoff.api.cli.serve:server_app"

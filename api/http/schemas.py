@@ -15,9 +15,7 @@ from fastapi import Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from handoff.assist.retrieval import KINDS
-from handoff.core.keys import KeyRecord
-
-from handoff.core.keys import ROLES
+from handoff.core.keys import ROLES, KeyRecord
 
 ERRORS = {
     400: "Bad input: a malformed body or parameter, or a value the core refuses; the message says which.",

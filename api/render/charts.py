@@ -57,7 +57,7 @@ def holders_chart(totals: Totals) -> str:
     def draw(ax: Axes) -> None:
         parts = holder_parts(totals)
         _stacked(ax, ["All code"], [parts])
-        for left, width in zip(_lefts(parts), parts):
+        for left, width in zip(_lefts(parts), parts, strict=True):
             if width >= 0.04:
                 ax.text(left + width / 2, 0, f"{width:.0%}", ha="center", va="center", color="white",
                         fontweight="bold")

@@ -96,8 +96,8 @@ def risk_table(console: Console, report: RiskReport, limit: int) -> None:
         level = "[bold red]critical[/]" if f.level == "critical" else "[yellow]high[/]"
         held = ", ".join(f"{esc(h.name)} {status(h.status)} {pct(h.share)}" for h in f.holders)
         successors = ", ".join(f"{esc(s.name)} {pct(s.share)}" for s in f.successors) or "[red]nobody active[/]"
-        table.add_row(level, esc(f.repo), esc(f.path), str(f.lines), f"{f.at_risk_lines} ({pct(f.at_risk_share)})", held,
-                      successors)
+        at_risk = f"{f.at_risk_lines} ({pct(f.at_risk_share)})"
+        table.add_row(level, esc(f.repo), esc(f.path), str(f.lines), at_risk, held, successors)
     console.print(table)
     if limit and len(files) > limit:
         console.print(f"[dim]{len(files) - limit} more files; --limit 0 shows all[/]")

@@ -12,10 +12,9 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from handoff.retention.drain import DrainReport
-
 from handoff.api.render.charts import charts
 from handoff.api.render.report_tables import cell_text, report_tables
+from handoff.retention.drain import DrainReport
 
 NUMERIC = {"count", "share", "points"}
 

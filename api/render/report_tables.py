@@ -95,7 +95,7 @@ def _markdown_table(table: Table) -> list[str]:
     lines = ["| " + " | ".join(c.header for c in table.columns) + " |",
              "|" + "|".join("---:" if c.kind in right else "---" for c in table.columns) + "|"]
     for row in table.rows:
-        cells = [cell_text(v, c.kind).replace("|", "\\|") for v, c in zip(row, table.columns)]
+        cells = [cell_text(v, c.kind).replace("|", "\\|") for v, c in zip(row, table.columns, strict=True)]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from handoff.core.records import Chunk
-
 from handoff.index.chunking.code import code_spans
 from handoff.index.chunking.detect import detect_language, is_lfs_pointer, is_text
 from handoff.index.chunking.docs import asciidoc_spans, markdown_spans, underlined_spans

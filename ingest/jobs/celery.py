@@ -35,7 +35,6 @@ from handoff.core.errors import HandoffError, WorkspaceError
 from handoff.core.progress import SilentProgress
 from handoff.core.settings import Settings
 from handoff.core.workspace import Workspace
-
 from handoff.ingest import distributed
 from handoff.ingest.distributed import KINDS, PHASES, JobFolder
 
@@ -140,7 +139,8 @@ def advance(self, job_id: str, phase: str) -> None:
 
 
 def _launch(job_id: str, folder: JobFolder, phase: str) -> None:
-    """The phase's parts as one chord whose callback starts the next phase; noted, so a redelivery does not repeat it."""
+    """The phase's parts as one chord whose callback starts the next phase; noted, so a redelivery does not
+    repeat it."""
     parts = distributed.parts(folder, phase)
     _served.jobs.update(job_id, stage=phase, done=0, total=len(parts))
     following = advance.si(job_id, PHASES[PHASES.index(phase) + 1])

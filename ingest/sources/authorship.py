@@ -30,7 +30,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from handoff.core.people import identity_key
-
 from handoff.ingest.sources.history import Change, Commit
 
 COUNTED = ("A", "M", "R")

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from handoff.core.errors import ExternalError
 from handoff.core.people import identity_key
-
 from handoff.ingest.sources.git import GitRepo, decode
 
 IGNORE_REVS_FILE = ".git-blame-ignore-revs"
@@ -115,4 +114,4 @@ def _ignore_revs(repo: GitRepo, head: str) -> list[bytes]:
     if not wanted:
         return []
     out = repo.run("cat-file", "--batch-check", input=b"".join(w + b"\n" for w in wanted))
-    return [w for w, status in zip(wanted, out.splitlines()) if status.split()[1:2] == [b"commit"]]
+    return [w for w, status in zip(wanted, out.splitlines(), strict=True) if status.split()[1:2] == [b"commit"]]

@@ -12,11 +12,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from handoff.core.records import Adr, Problem
-
-from handoff.ingest.sources.adrs import AdrFormatError, find_adr_paths, parse_adr
 from handoff.index.chunking import detect_language, is_lfs_pointer, is_text
-from handoff.ingest.sources.git import GitRepo
 from handoff.ingest.redact import redact
+from handoff.ingest.sources.adrs import AdrFormatError, find_adr_paths, parse_adr
+from handoff.ingest.sources.git import GitRepo
 from handoff.ingest.sources.tree import TreeEntry, attribute_reasons, list_tree, structural_reason
 
 DOC_LANGUAGES = {"markdown", "rst", "text", "asciidoc"}

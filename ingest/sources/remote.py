@@ -14,7 +14,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from handoff.core.errors import ExternalError, InputError
-
 from handoff.ingest.sources.git import GIT_ENV
 
 SCHEMES = {"https", "http", "ssh", "git"}

@@ -22,13 +22,13 @@ from datetime import date, timedelta
 from handoff.core.errors import InputError
 from handoff.core.facts import CommitFact, Facts, OwnedFile, TicketFact, folder_of
 from handoff.core.people import Person
-
 from handoff.retention.decisions import DecisionRecord, decision_records
 from handoff.retention.documentation import Documentation, FileDocs, adr_areas, file_docs, tickets_by_file
 from handoff.retention.offboarding.handover import Session, sessions
-from handoff.retention.ownership import folder_totals
 from handoff.retention.offboarding.questions import Question, questions
 from handoff.retention.offboarding.refs import FileRef, PersonRef, ticket_order
+from handoff.retention.ownership import folder_totals
+from handoff.retention.policy import RiskPolicy
 from handoff.retention.risk import FileRisk, Holder, risk
 from handoff.retention.successors import Successor, Successors
 
@@ -169,19 +169,19 @@ class Judgement:
         return PersonRef(person_id, self.facts.people[person_id].name)
 
 
-def checklist(facts: Facts, person_id: str, as_of: date, docs: Documentation, *, threshold: float = 0.5,
-              horizon_days: int = 90, critical_share: float = 0.2) -> Checklist:
+def checklist(facts: Facts, person_id: str, as_of: date, docs: Documentation, *, policy: RiskPolicy) -> Checklist:
     """The seven parts for `person_id`; `docs` is what the index says documents each file."""
     person = leaving_contractor(facts, person_id)
-    judged = Judgement(facts, person, as_of, max(horizon_days, (person.end - as_of).days))
-    report = risk(facts, as_of, threshold, judged.horizon_days, critical_share)
+    stretched = policy.until(person.end, as_of)
+    judged = Judgement(facts, person, as_of, stretched.horizon_days)
+    report = risk(facts, as_of, policy=stretched)
     areas = adr_areas(facts, docs)
     files = at_risk_files(judged, report.files, file_docs(facts, docs, areas))
     decided = decisions(judged, areas)
     held_tickets = tickets(judged, files)
     asked = questions(facts, person, files, decided, held_tickets.to_reassign, docs)
     window = access_window(person, as_of)
-    return Checklist(person.id, person.name, as_of, summary(judged, files, horizon_days), files, decided,
+    return Checklist(person.id, person.name, as_of, summary(judged, files, policy.horizon_days), files, decided,
                      held_tickets, sessions(files, decided, held_tickets.to_reassign, asked), asked,
                      access_review(facts, person.id, window), window, docs.indexed)
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from handoff.core.facts import folder_of
-
 from handoff.retention.offboarding.questions import Question
 from handoff.retention.offboarding.refs import FileRef, PersonRef
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from handoff.core.facts import Facts
 from handoff.core.people import Person
-
 from handoff.retention.documentation import Documentation
 from handoff.retention.offboarding.refs import FileRef
 

@@ -7,13 +7,12 @@ from datetime import date
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
+from handoff.api.http.auth import require
+from handoff.api.http.schemas import ASK_EXAMPLE, AskRequest, documented
+from handoff.api.http.state import AppState, state
 from handoff.assist.answer import Answer, ask
 from handoff.assist.retrieval import Filters
-
-from handoff.api.http.app import AppState, state
-from handoff.api.http.auth import require
 from handoff.core.json import jsonable
-from handoff.api.http.schemas import ASK_EXAMPLE, AskRequest, documented
 
 router = APIRouter(tags=["ask"])
 
@@ -25,5 +24,6 @@ def ask_route(body: AskRequest, st: AppState = Depends(state)) -> JSONResponse:
     tickets: the JSON of `handoff ask --json`."""
     settings = st.ws.settings
     answer = ask(body.question, st.readers.retriever(), st.facts.get(), body.as_of or date.today(), settings,
-                 body.k, Filters(repo=body.repo, kind=body.kind), llm=body.llm or settings.answer_mode == "llm")
+                 body.k, Filters(repo=body.repo, kind=body.kind), llm=body.llm or settings.answer_mode == "llm",
+                 policy=st.policy())
     return JSONResponse(jsonable(answer))

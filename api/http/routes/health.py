@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from handoff.core.errors import WorkspaceError
-
-from handoff.api.http.app import AppState, state
 from handoff.api.http.schemas import Health, documented
+from handoff.api.http.state import AppState, state
+from handoff.core.errors import WorkspaceError
 
 router = APIRouter(tags=["health"])
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from handoff.api.http.app import AppState, state
 from handoff.api.http.auth import require
-from handoff.ingest.jobs.store import Job, plan_ingest
-from handoff.core.json import jsonable
 from handoff.api.http.schemas import JOB_EXAMPLE, IngestRequest, documented
+from handoff.api.http.state import AppState, state
+from handoff.core.json import jsonable
+from handoff.ingest.jobs.plan import plan_ingest
+from handoff.ingest.jobs.store import Job
 
 router = APIRouter(prefix="/ingest/jobs", tags=["ingest"], dependencies=[Depends(require("admin"))])
 

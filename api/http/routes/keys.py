@@ -5,13 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from handoff.core.keys import KeyRecord, list_keys, revoke_key
-
-from handoff.api.http.app import AppState, state
-from handoff.core.keys import IssuedKey, issue_key
 from handoff.api.http.auth import require
-from handoff.core.json import jsonable
 from handoff.api.http.schemas import ISSUED_KEY_EXAMPLE, KEY_EXAMPLE, KeyList, KeyRequest, documented
+from handoff.api.http.state import AppState, state
+from handoff.core.json import jsonable
+from handoff.core.keys import IssuedKey, KeyRecord, issue_key, list_keys, revoke_key
 
 router = APIRouter(prefix="/keys", tags=["keys"], dependencies=[Depends(require("admin"))])
 

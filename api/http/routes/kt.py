@@ -8,17 +8,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from handoff.api.http.auth import require
+from handoff.api.http.schemas import KT_EXAMPLE, KtRequest, documented
+from handoff.api.http.state import AppState, state
+from handoff.api.render.markdown import kt_markdown
 from handoff.assist.kt import KtDraft, kt_draft
 from handoff.core.errors import InputError
-from handoff.core.keys import KeyRecord
-from handoff.retention.kt_scope import kt_scope
-
-from handoff.api.http.app import AppState, state
-from handoff.core.keys import authorize
-from handoff.api.http.auth import require
-from handoff.api.render.markdown import kt_markdown
 from handoff.core.json import jsonable
-from handoff.api.http.schemas import KT_EXAMPLE, KtRequest, documented
+from handoff.core.keys import KeyRecord, authorize
+from handoff.retention.kt_scope import kt_scope
 
 router = APIRouter(tags=["kt"])
 
@@ -38,7 +36,8 @@ def kt_document(body: KtRequest, fmt: Format = "json", key: KeyRecord = Depends(
     scope = kt_scope(facts, target)
     if scope.kind != kind:
         raise InputError(f"{kind} {target!r} names a {scope.kind}; send it as {scope.kind}")
-    draft = kt_draft(scope, facts, st.readers.retriever(), body.as_of or date.today(), st.ws.settings, body.llm)
+    draft = kt_draft(scope, facts, st.readers.retriever(), body.as_of or date.today(), st.ws.settings, body.llm,
+                     policy=st.policy())
     if fmt == "md":
         return PlainTextResponse(kt_markdown(draft), media_type="text/markdown")
     return JSONResponse(jsonable(draft))

@@ -8,19 +8,24 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from handoff.assist.offboarding import indexed_documentation, record_checklist
+from handoff.api.http.auth import require
+from handoff.api.http.schemas import (
+    CHECKLIST_EXAMPLE,
+    CHECKLIST_MD_EXAMPLE,
+    PEOPLE_EXAMPLE,
+    PERSON_EXAMPLE,
+    AsOfQuery,
+    documented,
+)
+from handoff.api.http.state import AppState, state
+from handoff.api.render.markdown import checklist_markdown
+from handoff.api.workflows import contractor_checklist
 from handoff.core.checklists import recorded
 from handoff.core.errors import NotFoundError
-from handoff.retention.people_report import people
-from handoff.retention.offboarding.checklist import Checklist
-from handoff.retention.people_report import PeopleReport, PersonRow
-from handoff.retention.person_lookup import find_person
-
-from handoff.api.http.app import AppState, state
-from handoff.api.http.auth import require
-from handoff.api.render.markdown import checklist_markdown
 from handoff.core.json import jsonable
-from handoff.api.http.schemas import (CHECKLIST_EXAMPLE, CHECKLIST_MD_EXAMPLE, PEOPLE_EXAMPLE, PERSON_EXAMPLE, AsOfQuery, documented)
+from handoff.retention.offboarding.checklist import Checklist
+from handoff.retention.people_report import PeopleReport, PersonRow, people
+from handoff.retention.person_lookup import find_person
 
 router = APIRouter(tags=["people"], dependencies=[Depends(require("manager"))])
 
@@ -31,7 +36,7 @@ Format = Annotated[Literal["json", "md"], Query(alias="format", description="jso
 def people_route(as_of: AsOfQuery = None, st: AppState = Depends(state)) -> JSONResponse:
     """Everyone: identities, kind, vendor, team, status, commits and lines held, with merge suggestions: the
     JSON of `handoff people --json`."""
-    return JSONResponse(jsonable(people(st.facts.get(), as_of or date.today(), st.ws.settings.horizon_days)))
+    return JSONResponse(jsonable(people(st.facts.get(), as_of or date.today(), policy=st.policy())))
 
 
 @router.get("/people/{person_id}", responses=documented(PersonRow, PERSON_EXAMPLE, 400, 401, 403, 404))
@@ -40,7 +45,7 @@ def person_route(person_id: str, as_of: AsOfQuery = None, st: AppState = Depends
     row of GET /people."""
     facts = st.facts.get()
     found = find_person(facts, person_id)
-    report = people(facts, as_of or date.today(), st.ws.settings.horizon_days)
+    report = people(facts, as_of or date.today(), policy=st.policy())
     return JSONResponse(jsonable(next(row for row in report.people if row.person == found.id)))
 
 
@@ -55,7 +60,8 @@ def create_checklist(person_id: str, as_of: AsOfQuery = None, fmt: Format = "jso
                      st: AppState = Depends(state)) -> Response:
     """Build a contractor's offboarding checklist and record it: created, refreshed when its end date or
     at-risk files changed, or unchanged. The body is what `handoff offboard PERSON --format json|md` prints."""
-    built, outcome = checklist_for(st, person_id, as_of or date.today())
+    built, outcome = contractor_checklist(st.ws, st.facts.get(), st.readers.retriever().collection, person_id,
+                                          as_of or date.today(), policy=st.policy())
     headers, status = {"Handoff-Checklist": outcome}, 201 if outcome == "created" else 200
     if fmt == "md":
         return PlainTextResponse(checklist_markdown(built), status, headers, media_type="text/markdown")
@@ -71,11 +77,3 @@ def recorded_checklist(person_id: str, st: AppState = Depends(state)) -> JSONRes
         raise NotFoundError(f"no offboarding checklist recorded for {person.name} ({person.id}); "
                             f"POST /people/{person.id}/offboarding builds one")
     return JSONResponse(found.content)
-
-
-def checklist_for(st: AppState, person_query: str, as_of: date) -> tuple[Checklist, str]:
-    """The person's checklist, recorded unless the recorded one has the same fingerprint; and the outcome."""
-    facts, s = st.facts.get(), st.ws.settings
-    person = find_person(facts, person_query)
-    docs = indexed_documentation(st.readers.retriever().collection, facts)
-    return record_checklist(st.ws.store, facts, person, as_of, docs, s)

@@ -8,17 +8,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from handoff.assist.offboarding import indexed_documentation, stored_checklists
-from handoff.core.errors import InputError
-from handoff.ingest.samples import sample_ownership
-from handoff.retention.drain import RISE_POINTS, DrainReport, drain
-
-from handoff.api.http.app import AppState, state
 from handoff.api.http.auth import require
-from handoff.core.json import jsonable
+from handoff.api.http.schemas import DRAIN_EXAMPLE, AsOfQuery, documented
+from handoff.api.http.state import AppState, state
 from handoff.api.render.report_html import render_html
 from handoff.api.render.report_tables import TABLES, csv_text, markdown, table_named
-from handoff.api.http.schemas import DRAIN_EXAMPLE, AsOfQuery, documented
+from handoff.api.workflows import drain_report
+from handoff.core.errors import InputError
+from handoff.core.json import jsonable
+from handoff.retention.drain import RISE_POINTS, DrainReport
 
 router = APIRouter(tags=["reports"], dependencies=[Depends(require("manager"))])
 
@@ -44,11 +42,8 @@ def knowledge_drain(
     if (fmt == "csv") != (table is not None):
         raise InputError(f"format=csv returns one table, named by table= (one of {', '.join(TABLES)}); "
                          "table= goes with format=csv only")
-    s, day, facts = st.ws.settings, as_of or date.today(), st.facts.get()
-    docs = indexed_documentation(st.readers.retriever().collection, facts)
-    report = drain(facts, day, s.horizon_days if horizon_days is None else horizon_days, s.risk_threshold,
-                   s.critical_share, sample_ownership(st.ws.store, s, day, git_cache=st.ws.home / "git"), stored_checklists(st.ws.store), docs,
-                   rise_points)
+    report = drain_report(st.ws, st.facts.get(), st.readers.retriever().collection, as_of or date.today(),
+                          policy=st.policy(horizon_days=horizon_days), rise_points=rise_points)
     if fmt == "csv":
         return PlainTextResponse(csv_text(table_named(report, table)), media_type="text/csv")
     if fmt == "html":

@@ -8,17 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from handoff.retention.ownership import ownership
-from handoff.retention.risk import risk
-from handoff.retention.truck_factor import truck_factor
-from handoff.retention.ownership import OwnershipReport
-from handoff.retention.risk import RiskReport
-from handoff.retention.truck_factor import TruckFactorReport
-
-from handoff.api.http.app import AppState, state
 from handoff.api.http.auth import require
-from handoff.core.json import jsonable
 from handoff.api.http.schemas import OWNERSHIP_EXAMPLE, RISK_EXAMPLE, TRUCK_FACTOR_EXAMPLE, AsOfQuery, documented
+from handoff.api.http.state import AppState, state
+from handoff.core.json import jsonable
+from handoff.retention.ownership import OwnershipReport, ownership
+from handoff.retention.risk import RiskReport, risk
+from handoff.retention.truck_factor import TruckFactorReport, truck_factor
 
 router = APIRouter(tags=["retention"])
 
@@ -32,7 +28,7 @@ def ownership_route(repo: Repo = None, as_of: AsOfQuery = None, st: AppState = D
                     ) -> JSONResponse:
     """Who owns the lines surviving at HEAD, per file and per folder, and the files left out with their
     reason: the JSON of `handoff ownership --json`."""
-    report = ownership(st.facts.get(), as_of or date.today(), st.ws.settings.horizon_days, repo, path)
+    report = ownership(st.facts.get(), as_of or date.today(), policy=st.policy(), repo=repo, path=path)
     return JSONResponse(jsonable(report))
 
 
@@ -54,7 +50,6 @@ def risk_route(
 ) -> JSONResponse:
     """Files held mostly by contractors who are leaving or have left, with holders and successors: the JSON
     of `handoff risk --json`."""
-    s = st.ws.settings
-    report = risk(st.facts.get(), as_of or date.today(), s.risk_threshold if threshold is None else threshold,
-                  s.horizon_days if horizon_days is None else horizon_days, s.critical_share, repo)
+    chosen = st.policy(horizon_days=horizon_days, threshold=threshold)
+    report = risk(st.facts.get(), as_of or date.today(), policy=chosen, repo=repo)
     return JSONResponse(jsonable(report))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
@@ -16,17 +17,17 @@ from fastapi.templating import Jinja2Templates
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from handoff.api.http.auth import require
+from handoff.api.http.schemas import AskRequest, AsOfQuery
+from handoff.api.http.state import AppState, state
+from handoff.api.render.markdown import checklist_markdown
+from handoff.api.workflows import contractor_checklist
 from handoff.assist.answer import ask
 from handoff.assist.retrieval import Filters
 from handoff.retention.people_report import people
 from handoff.retention.risk import risk
 
-from handoff.api.http.app import WEB, AppState, state
-from handoff.api.http.auth import require
-from handoff.api.render.markdown import checklist_markdown
-from handoff.api.http.routes.people import checklist_for
-from handoff.api.http.schemas import AskRequest, AsOfQuery
-
+WEB = Path(__file__).parents[1] / "web"
 RISK_ROWS = 50
 CITATION = re.compile(r"\[(\d+)\]")
 MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")  # raw HTML in names or titles stays text
@@ -54,26 +55,26 @@ def page(request: Request) -> HTMLResponse:
 def answer_fragment(request: Request, body: AskRequest, st: AppState = Depends(state)) -> HTMLResponse:
     settings = st.ws.settings
     answer = ask(body.question, st.readers.retriever(), st.facts.get(), body.as_of or date.today(), settings,
-                 body.k, Filters(repo=body.repo, kind=body.kind), llm=body.llm or settings.answer_mode == "llm")
+                 body.k, Filters(repo=body.repo, kind=body.kind), llm=body.llm or settings.answer_mode == "llm",
+                 policy=st.policy())
     return templates.TemplateResponse(request, "_answer.html", {"answer": answer})
 
 
 @router.get("/ui/people", response_class=HTMLResponse, dependencies=[Depends(require("manager"))])
 def people_fragment(request: Request, as_of: AsOfQuery = None, st: AppState = Depends(state)) -> HTMLResponse:
-    report = people(st.facts.get(), as_of or date.today(), st.ws.settings.horizon_days)
+    report = people(st.facts.get(), as_of or date.today(), policy=st.policy())
     return templates.TemplateResponse(request, "_people.html", {"report": report})
 
 
 @router.get("/ui/risk", response_class=HTMLResponse, dependencies=[Depends(require("manager"))])
 def risk_fragment(request: Request, as_of: AsOfQuery = None, st: AppState = Depends(state)) -> HTMLResponse:
-    s = st.ws.settings
-    report = risk(st.facts.get(), as_of or date.today(), s.risk_threshold, s.horizon_days, s.critical_share)
+    report = risk(st.facts.get(), as_of or date.today(), policy=st.policy())
     return templates.TemplateResponse(request, "_risk.html", {"report": report, "limit": RISK_ROWS})
 
 
 @router.get("/ui/offboarding", response_class=HTMLResponse, dependencies=[Depends(require("manager"))])
 def contractors_fragment(request: Request, as_of: AsOfQuery = None, st: AppState = Depends(state)) -> HTMLResponse:
-    report = people(st.facts.get(), as_of or date.today(), st.ws.settings.horizon_days)
+    report = people(st.facts.get(), as_of or date.today(), policy=st.policy())
     return templates.TemplateResponse(request, "_offboarding.html", {"report": report})
 
 
@@ -82,6 +83,7 @@ def contractors_fragment(request: Request, as_of: AsOfQuery = None, st: AppState
 def checklist_fragment(request: Request, person_id: str, as_of: AsOfQuery = None,
                        st: AppState = Depends(state)) -> HTMLResponse:
     """Build and record the checklist (as POST /people/{id}/offboarding does) and show its Markdown."""
-    built, outcome = checklist_for(st, person_id, as_of or date.today())
+    built, outcome = contractor_checklist(st.ws, st.facts.get(), st.readers.retriever().collection, person_id,
+                                          as_of or date.today(), policy=st.policy())
     body = Markup(MARKDOWN.render(checklist_markdown(built)))
     return templates.TemplateResponse(request, "_checklist.html", {"outcome": outcome, "body": body})

@@ -18,12 +18,11 @@ export are all fine.
 from __future__ import annotations
 
 import json
-from datetime import timezone, tzinfo
+from datetime import UTC, tzinfo
 from pathlib import Path
 
 from handoff.core.errors import InputError
 from handoff.core.records import Problem, Ticket
-
 from handoff.ingest.sources.tickets import github, jira, jira_csv, linear
 from handoff.ingest.sources.tickets.common import RecordError, convert_all
 from handoff.ingest.sources.tickets.tables import read_table
@@ -34,7 +33,7 @@ ACCEPTED = (
 )
 
 
-def read_tickets(path: Path, tz: tzinfo = timezone.utc) -> tuple[list[Ticket], list[Problem]]:
+def read_tickets(path: Path, tz: tzinfo = UTC) -> tuple[list[Ticket], list[Problem]]:
     """The tickets of one export and the problems of the records left out.
 
     `tz` is the zone of times written without an offset (Jira CSV always, Linear sometimes):

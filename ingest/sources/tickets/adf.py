@@ -8,7 +8,7 @@ reader does not know still gives the text of its children, so new node types los
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 LISTS = ("bulletList", "orderedList", "taskList", "decisionList")
 SILENT = ("mediaSingle", "mediaGroup", "media", "mediaInline", "placeholder", "extension", "bodiedExtension")
@@ -107,7 +107,7 @@ def _text(node: dict) -> str:
 
 def _date(timestamp: object) -> str:
     try:
-        return datetime.fromtimestamp(int(timestamp) / 1000, timezone.utc).date().isoformat()
+        return datetime.fromtimestamp(int(timestamp) / 1000, UTC).date().isoformat()
     except (TypeError, ValueError):
         return ""
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from handoff.core.records import Comment, Identity, Ticket
-
 from handoff.ingest.sources.tickets.common import RecordError, clean, iso_datetime, person, required
 
 GH_KEYS = ("createdAt", "author", "closedAt", "updatedAt")

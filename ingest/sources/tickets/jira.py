@@ -13,7 +13,6 @@ from datetime import tzinfo
 from urllib.parse import urlsplit
 
 from handoff.core.records import Comment, Identity, Ticket
-
 from handoff.ingest.sources.tickets.adf import adf_to_text
 from handoff.ingest.sources.tickets.common import RecordError, clean, iso_datetime, person, required, state_of
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from handoff.core.records import Comment, Identity, Ticket
-
 from handoff.ingest.sources.tickets.common import RecordError, clean, jira_datetime, person, required, state_of
 from handoff.ingest.sources.tickets.tables import every, first
 

@@ -12,7 +12,6 @@ import re
 from datetime import tzinfo
 
 from handoff.core.records import Ticket
-
 from handoff.ingest.sources.tickets.common import clean, iso_datetime, person, required, state_of
 from handoff.ingest.sources.tickets.tables import first
 

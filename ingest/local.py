@@ -24,15 +24,23 @@ from handoff.core.workspace import Workspace
 if TYPE_CHECKING:  # the index stack (LlamaIndex, Chroma) loads only when an ingest indexes
     from handoff.index.sync import Index, SyncSummary
 
+from handoff.ingest.documents import (
+    HistoryEntry,
+    file_document,
+    file_version,
+    history_document,
+    history_version,
+    ticket_document,
+    ticket_version,
+)
+from handoff.ingest.redact import redact
+from handoff.ingest.repository import IngestSummary, ingest_repository
 from handoff.ingest.sources import content as repo_content
 from handoff.ingest.sources.content import FileText, RepoContent
-from handoff.ingest.documents import (HistoryEntry, file_document, file_version, history_document, history_version, ticket_document, ticket_version)
 from handoff.ingest.sources.git import GitRepo
-from handoff.ingest.writes import save_adrs, save_tickets
-from handoff.ingest.redact import redact
 from handoff.ingest.sources.remote import is_url, mirror, url_name
-from handoff.ingest.repository import IngestSummary, ingest_repository
 from handoff.ingest.sources.tickets import read_tickets
+from handoff.ingest.writes import save_adrs, save_tickets
 
 
 @dataclass
