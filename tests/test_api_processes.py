@@ -10,8 +10,8 @@ import threading
 
 import pytest
 
-from handoff.api.http.state import IndexReaders
 from handoff.core.progress import SilentProgress
+from handoff.index.snapshots import Snapshots
 from handoff.ingest.jobs.plan import IngestPlan
 from handoff.ingest.jobs.runner import JobRunner
 from handoff.ingest.local import run_ingest
@@ -31,8 +31,10 @@ from pathlib import Path
 from handoff.api.http.state import IndexReaders
 from handoff.assist.retrieval import Filters
 from handoff.core.workspace import Workspace
+from handoff.index.snapshots import Snapshots
 
-readers = IndexReaders(Workspace.open(Path(sys.argv[1])))
+ws = Workspace.open(Path(sys.argv[1]))
+readers = IndexReaders(ws, Snapshots(ws))
 for question in sys.stdin:
     hits = readers.retriever().search(question.strip(), 5, Filters(kind="code"))
     print(json.dumps({h.meta["path"]: [h.dense_rank, h.lexical_rank] for h in hits}), flush=True)
@@ -98,8 +100,8 @@ def test_other_processes_read_the_copy_while_a_job_writes_then_the_new_index(tmp
     GitBuilder(tmp_path / "allowed" / "shop").commit("alice", {"pay/chargebacks.py": CHARGEBACKS}, when="2025-03-01")
     before = ReaderProcess(ws.home)  # reading the live index since before the job
     assert "pay/chargebacks.py" not in before.found()
-    readers = IndexReaders(ws)  # the job's process
-    readers.pin()
+    snapshots = Snapshots(ws)  # the job's process
+    snapshots.pin()
     progress = PauseAt("bm25")  # every chunk is in the live Chroma collection; BM25 not yet rebuilt
     job = threading.Thread(target=run_ingest, args=(ws, [(str(tmp_path / "allowed" / "shop"), "shop")], [],
                                                     progress))
@@ -110,7 +112,7 @@ def test_other_processes_read_the_copy_while_a_job_writes_then_the_new_index(tmp
     assert "pay/chargebacks.py" not in before.found()
     progress.release.set()
     job.join()
-    readers.publish()
+    snapshots.publish()
     for other in (before, during):
         assert other.found()["pay/chargebacks.py"] == [1, 1]  # dense too: each process re-read Chroma
         other.stop()
