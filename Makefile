@@ -7,7 +7,7 @@ DEMO_DATE := 2026-10-01
 HANDOFF := $(BIN)/handoff --home $(DEMO)/.handoff
 TICKETS := github-gh.json github-rest.json jira-v2.json jira-v3.json jira.csv linear.csv
 
-.PHONY: demo test bench install system-packages clean
+.PHONY: demo test check bench install system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(VENV)/.torch: $(BIN)/python
 	$(BIN)/pip install -q torch==2.13.0
 	touch $@
 
-$(VENV)/.installed: $(VENV)/.torch pyproject.toml
+$(VENV)/.installed: $(VENV)/.torch pyproject.toml setup.py
 	$(BIN)/pip install -q -e '.[test,bench]'
 	touch $@
 
@@ -47,8 +47,18 @@ system-packages:
 	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
 	@command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q redis-server postgresql)
 
-# The whole suite on the embedded stores, then the fast tests again on PostgreSQL and a Chroma server.
-test: install system-packages
+# Gates: lint and import order, types, and the layers of the design (import-linter contracts in pyproject.toml).
+# mypy reads the package through a tree of links named as it installs (handoff/<layer> -> <layer>).
+LAYERS := core index ingest retention assist api prompts
+check: install
+	$(BIN)/ruff check .
+	rm -rf build/typecheck && mkdir -p build/typecheck/handoff
+	for layer in $(LAYERS); do ln -s ../../../$$layer build/typecheck/handoff/$$layer; done
+	MYPYPATH=build/typecheck $(BIN)/mypy -p handoff
+	$(BIN)/lint-imports --no-cache
+
+# The gates, the whole suite on the embedded stores, then the fast tests again on PostgreSQL and a Chroma server.
+test: install system-packages check
 	$(BIN)/python -m pytest
 	HANDOFF_TEST_SERVERS=1 $(BIN)/python -m pytest -m "not slow"
 

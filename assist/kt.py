@@ -30,10 +30,10 @@ from handoff.assist.indexed_docs import DOCSTRING_QUOTES, Chunk, IndexedChunks, 
 from handoff.assist.llm import LlmUnavailable, cited_completion
 from handoff.assist.retrieval import Filters, Hit, Retriever
 from handoff.core.facts import Facts
+from handoff.core.records import ticket_order
 from handoff.core.settings import Settings
 from handoff.retention.documentation import FileDocs, file_docs, tickets_by_file
 from handoff.retention.kt_scope import Area, KtScope
-from handoff.retention.offboarding.refs import ticket_order
 from handoff.retention.policy import RiskPolicy
 from handoff.retention.successors import Successors
 
@@ -235,7 +235,7 @@ class AreaWriter:
         return [terms[name] for name in sorted(terms, key=str.casefold)][:2 * MAX_LISTED]
 
     def _readme_lines(self, area: Area) -> list[str]:
-        readmes = sorted({self.docs[(area.repo, p)].readme for p in area.files} - {None})
+        readmes = sorted({r for p in area.files if (r := self.docs[(area.repo, p)].readme)})
         lines = []
         for readme in readmes:
             for chunk in self.chunks.file(area.repo, readme, "doc"):
@@ -311,7 +311,7 @@ class AreaWriter:
         return f"- {person.name} ({person.kind}, {status}{ends}): {lines} of {total} lines ({lines / total:.0%})"
 
     def _who_to_ask(self, area: Area) -> list[str]:
-        weight: Counter = Counter()
+        weight: dict[str, float] = defaultdict(float)
         for path in area.files:
             for rank, s in enumerate(self.successors.for_file(self.owned[(area.repo, path)])):
                 weight[s.name] += self.owned[(area.repo, path)].lines / (rank + 1)
@@ -336,7 +336,7 @@ def _names_path(line: str, path: str) -> bool:
     if path == ".":
         return False
     found = re.search(rf"(?<![\w/.-]){re.escape(path)}/?(?![\w/.-])", line)
-    return bool(found) and ("/" in path or line[found.start() - 1:found.start()] == "`")
+    return found is not None and ("/" in path or line[found.start() - 1:found.start()] == "`")
 
 
 def _module(path: str) -> str:

@@ -12,10 +12,14 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from handoff.assist.evidence import Citation
 from handoff.core.settings import Settings
 from handoff.prompts import load
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
 
 CITATION = re.compile(r"\[(\d+)\]")
 MAX_SOURCE_CHARS = 2500
@@ -45,7 +49,8 @@ def cited_completion(settings: Settings, prompt_name: str, variables: dict, sour
     return check_citations(reply, {c.n for c in sources})
 
 
-def build_messages(prompt_name: str, variables: dict, sources: list[Citation], texts: dict[int, str]) -> list[dict]:
+def build_messages(prompt_name: str, variables: dict, sources: list[Citation],
+                   texts: dict[int, str]) -> list[ChatCompletionMessageParam]:
     system, user = load(prompt_name)
     nonce = secrets.token_hex(4)
     blocks = "\n\n".join(_block(c, texts.get(c.n, c.snippet), nonce) for c in sources)
@@ -80,7 +85,7 @@ def _defused(text: str) -> str:
     return text.replace("<<<", "‹‹‹").replace(">>>", "›››")
 
 
-def _complete(settings: Settings, messages: list[dict]) -> str:
+def _complete(settings: Settings, messages: list[ChatCompletionMessageParam]) -> str:
     from openai import APITimeoutError, OpenAI, OpenAIError
 
     client = OpenAI(base_url=settings.llm_api_base, api_key=settings.llm_api_key or "none",

@@ -26,7 +26,7 @@ from handoff.retention.policy import RiskPolicy
 class DueOutcome:
     person: str
     name: str
-    end_date: date
+    end_date: date | None
     outcome: str  # created | refreshed | unchanged
     files_at_risk: int
     fingerprint: str

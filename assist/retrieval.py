@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
 
@@ -21,7 +22,11 @@ from handoff.index.embedding import embedder, model_id
 from handoff.index.lexical import LexicalIndex
 from handoff.index.vectors import chroma_client, open_collection
 
-KINDS = ("code", "doc", "adr", "ticket", "history")
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+Kind = Literal["code", "doc", "adr", "ticket", "history"]
+KINDS: tuple[str, ...] = get_args(Kind)
 RRF_K = 60
 CANDIDATES = 4  # each retriever returns this many times k before fusion
 
@@ -81,7 +86,7 @@ class Retriever:
         client = chroma_client(index_root / "chroma", settings.chroma_url, reread=reread)
         self.collection, _ = open_collection(client, model_id(settings))
         self.lexical = LexicalIndex.load(index_root / "bm25")
-        self._model = None
+        self._model: BaseEmbedding | None = None
         self._positions: dict[str, int] | None = None
         self._queries = queries or (lambda question: self.model.get_query_embedding(question))
 
@@ -147,8 +152,8 @@ class Retriever:
     def _filterable(self, ids: list[str]) -> dict[str, dict]:
         """The metadata that filters and overlap merging read, from the lexical index; Chroma is asked only
         for chunks written since that was published."""
-        positions = self._lexical_positions()
-        found = {i: self.lexical.metadata[positions[i]] for i in ids if i in positions}
+        positions, metadata = self._lexical_positions(), self.lexical.metadata if self.lexical else []
+        found = {i: metadata[positions[i]] for i in ids if i in positions}
         missing = [i for i in ids if i not in found]
         found.update({i: meta for i, (_, meta) in self._from_chroma(missing).items()})
         return found

@@ -31,9 +31,10 @@ from pathlib import Path
 
 from handoff.core.facts import load_facts
 from handoff.core.people import Person
+from handoff.core.progress import SilentProgress
 from handoff.core.roster import replace_roster
 from handoff.core.workspace import Workspace
-from handoff.ingest.repository import ingest_repository
+from handoff.ingest.local import run_ingest
 from handoff.retention.truck_factor import truck_factor
 
 TOOL_LOG_FORMAT = "%H-;-%aN-;-%aE-;-%at-;-%cN-;-%cE-;-%ct-;-%f"
@@ -57,7 +58,7 @@ def handoff(path: Path, merge_aliases: bool, include_bots: bool) -> tuple[Result
         workspace, _ = Workspace.init(Path(tmp) / "ws")
         if merge_aliases:
             replace_roster(workspace.store, alias_roster(path, workspace.settings.bot_patterns))
-        summary = ingest_repository(workspace.store, workspace.settings, str(path))
+        summary = run_ingest(workspace, [(str(path), None)], [], SilentProgress(), index=False).sources[0].facts
         analysis = time.perf_counter()
         facts = load_facts(workspace.store, workspace.settings)
         repo = truck_factor(facts, summary.repo, include_bots).repos[0]

@@ -27,4 +27,7 @@ def write_aside(target: Path, write: Callable[[Path], None], suffix: str = ".tmp
 
 
 def atomic_write(target: Path, text: str) -> None:
-    write_aside(target, lambda temp: temp.write_text(text, encoding="utf-8"))
+    def write(temp: Path) -> None:
+        temp.write_text(text, encoding="utf-8")
+
+    write_aside(target, write)

@@ -21,6 +21,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal, get_args
 
 from sqlalchemy import text
 
@@ -28,7 +29,8 @@ from handoff.core.errors import ForbiddenError, InputError, NotFoundError, Unaut
 from handoff.core.store import FactsStore, insert_many
 
 SELECT = "SELECT id, role, created_at, revoked_at FROM api_keys"
-ROLES = ("reader", "manager", "admin")
+Role = Literal["reader", "manager", "admin"]
+ROLES: tuple[str, ...] = get_args(Role)
 PREFIX = "hk"
 
 

@@ -92,3 +92,9 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.source}: {self.where}: {self.message}"
+
+
+def ticket_order(key: str) -> tuple[str, int, str]:
+    """SHOP-9 before SHOP-10: by prefix, then number."""
+    prefix, _, number = key.rpartition("-")
+    return (prefix, int(number), key) if number.isdigit() else (key, 0, key)

@@ -15,9 +15,11 @@ import hashlib
 import io
 import json
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from sqlalchemy import Connection, text
 
@@ -49,7 +51,8 @@ def read_roster(path: Path) -> list[Person]:
     except UnicodeDecodeError:
         raise RosterError(f"roster {path}: not UTF-8 text; export it as UTF-8 CSV") from None
     rows = _toml_rows(path, content) if path.suffix.lower() == ".toml" else _csv_rows(path, content)
-    people, seen_emails = [], {}
+    people: list[Person] = []
+    seen_emails: dict[str, str] = {}
     for where, row in rows:
         person = _person(path, where, row)
         if any(p.id == person.id for p in people):
@@ -159,7 +162,7 @@ def _person(path: Path, where: str, row: dict) -> Person:
                   aliases=tuple(str(a).strip() for a in row.get("aliases") or [] if str(a).strip()))
 
 
-def _date(value, fail) -> date | None:
+def _date(value, fail: Callable[[str], NoReturn]) -> date | None:
     if value in (None, ""):
         return None
     try:

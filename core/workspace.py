@@ -6,6 +6,7 @@ Found from `--home`, else `HANDOFF_HOME`, else `./.handoff`; created by `handoff
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -17,9 +18,9 @@ from handoff.core.store import FactsStore
 DEFAULT_HOME = ".handoff"
 
 
-def resolve_home(home: str | Path | None = None, environ: dict | None = None) -> Path:
-    environ = os.environ if environ is None else environ
-    chosen = home or environ.get("HANDOFF_HOME") or DEFAULT_HOME
+def resolve_home(home: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    chosen = home or env.get("HANDOFF_HOME") or DEFAULT_HOME
     return Path(chosen).expanduser().absolute()
 
 

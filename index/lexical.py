@@ -14,6 +14,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -46,7 +47,7 @@ def tokenize(text: str) -> list[str]:
 class LexicalIndex:
     ids: list[str]
     metadata: list[dict]  # the FILTERABLE keys only
-    model: object  # bm25s.BM25
+    model: Any  # bm25s.BM25, None for an index without chunks
     chunks: Chunks | None = None  # whole texts and metadata by position; None in generations older than it
 
     @classmethod

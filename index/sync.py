@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +27,8 @@ from handoff.core.settings import Settings
 from handoff.index.chunking.splitter import ChunkSplitter
 from handoff.index.embedding import embedder, model_id
 from handoff.index.lexical import LexicalIndex
+from handoff.index.summary import SyncSummary
 from handoff.index.vectors import BatchedChromaStore, all_chunks, chroma_client, open_collection
-
-
-@dataclass
-class SyncSummary:
-    documents: int = 0
-    changed: int = 0
-    removed: int = 0
-    chunks: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)
 
 
 class Embed(TransformComponent):
@@ -47,9 +38,9 @@ class Embed(TransformComponent):
     progress: Any
     model: Any = None
 
-    def __call__(self, nodes: list[BaseNode], **kwargs: Any) -> list[BaseNode]:
+    def __call__(self, nodes: Sequence[BaseNode], **kwargs: Any) -> list[BaseNode]:
         if not nodes:
-            return nodes
+            return []
         if self.model is None:
             self.model = embedder(self.settings)
         self.progress.stage("embed", total=len(nodes))
@@ -61,7 +52,7 @@ class Embed(TransformComponent):
             for node, vector in zip(batch, self.model.get_text_embedding_batch(texts), strict=True):
                 node.embedding = vector
             self.progress.advance(len(batch))
-        return nodes
+        return list(nodes)
 
 
 class Index:

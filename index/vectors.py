@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -46,11 +47,11 @@ def chroma_client(path: Path, url: str = "", reread: bool = False):
             SharedSystemClient.clear_system_cache()
         return chromadb.PersistentClient(path=str(path), settings=settings)
     parsed = urlparse(url)
-    server = {"host": parsed.hostname, "port": parsed.port or 8000, "ssl": parsed.scheme == "https"}
+    host, port, ssl = parsed.hostname or "localhost", parsed.port or 8000, parsed.scheme == "https"
     database = parsed.path.strip("/") or DEFAULT_DATABASE
     try:
-        _ensure_database(server, database)
-        return chromadb.HttpClient(**server, database=database, settings=settings)
+        _ensure_database({"host": host, "port": port, "ssl": ssl}, database)
+        return chromadb.HttpClient(host=host, port=port, ssl=ssl, database=database, settings=settings)
     except Exception as exc:
         raise ExternalError(f"cannot reach the Chroma server at {url}: {exc}; start it with `chroma run`") from None
 
@@ -91,12 +92,12 @@ class BatchedChromaStore(ChromaVectorStore):
         super().__init__(chroma_collection=collection, **kwargs)
         self._max_batch = max_batch
 
-    def add(self, nodes: list[BaseNode], **add_kwargs: Any) -> list[str]:
+    def add(self, nodes: Sequence[BaseNode], **add_kwargs: Any) -> list[str]:
         ids = []
         for start in range(0, len(nodes), self._max_batch):
             batch = nodes[start:start + self._max_batch]
             self._collection.delete(ids=[n.node_id for n in batch])
-            ids += super().add(batch, **add_kwargs)
+            ids += super().add(list(batch), **add_kwargs)
         return ids
 
 

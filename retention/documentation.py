@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from handoff.core.facts import Facts, folder_of
-from handoff.retention.offboarding.refs import ticket_order
+from handoff.core.records import ticket_order
 
 TOKEN = re.compile(r"[A-Za-z0-9_.][\w./-]*")
 README = re.compile(r"^readme(\.\w+)?$", re.IGNORECASE)

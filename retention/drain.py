@@ -199,11 +199,12 @@ def departing(ctx: _Context, checklists: Mapping[str, ChecklistNote]) -> list[De
     """Contractors ending within the horizon, soonest first, with what they hold."""
     rows = []
     for person in ctx.facts.people.values():
-        if person.kind != "contractor" or person.status(ctx.as_of, ctx.horizon_days) != "departing":
+        end = person.end
+        if person.kind != "contractor" or end is None or person.status(ctx.as_of, ctx.horizon_days) != "departing":
             continue
         theirs = [f for f in ctx.at_risk.values() if any(h.person == person.id for h in f.holders)]
         rows.append(DepartingContractor(
-            person.id, person.name, person.vendor, person.team, person.end, (person.end - ctx.as_of).days,
+            person.id, person.name, person.vendor, person.team, end, (end - ctx.as_of).days,
             ctx.held[person.id], ctx.share_of_lines(ctx.held[person.id]), len(theirs),
             sum(1 for f in theirs if f.level == "critical"), _checklist_state(person, theirs, checklists)))
     return sorted(rows, key=lambda r: (r.end, -r.lines, r.person))

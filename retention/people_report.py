@@ -47,7 +47,7 @@ def people(facts: Facts, as_of: date, *, policy: RiskPolicy) -> PeopleReport:
     last: dict[str, date] = {}
     for c in facts.commits:
         last[c.person] = max(last.get(c.person, c.authored_at.date()), c.authored_at.date())
-    lines = Counter()
+    lines: Counter[str] = Counter()
     for f in facts.files:
         lines.update(f.owners)
     rows = [

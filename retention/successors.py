@@ -7,7 +7,7 @@ reformats do not make everything look coupled).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -48,8 +48,8 @@ class Successors:
             paths = self.facts.changes.get((repo, sha), [])
             if len(paths) <= MAX_CHANGESET:
                 together.update((repo, p) for p in paths if p != file.path)
-        held: Counter = Counter()
-        weight_total = 0
+        held: dict[str, float] = defaultdict(float)
+        weight_total = 0.0
         for key, weight in together.most_common(COUPLED_FILES):
             other = self.facts.files_by_path.get(key)
             if other is None or not other.lines:

@@ -103,7 +103,7 @@ def recent_critical_work(facts: Facts, as_of: date, horizon_days: int,
         if touched:
             count, files = found.get(person.id, (0, set()))
             found[person.id] = (count + 1, files | touched)
-    rows = [RecentCriticalWork(pid, facts.people[pid].name, facts.people[pid].vendor, facts.people[pid].end,
+    rows = [RecentCriticalWork(pid, facts.people[pid].name, facts.people[pid].vendor, _end(facts.people[pid]),
                                count, sorted(files)) for pid, (count, files) in found.items()]
     return sorted(rows, key=lambda r: (r.end, r.person))
 
@@ -138,3 +138,10 @@ def _window(samples: Sequence[Sample]) -> tuple[Sample, Sample] | None:
 
 def _departing_contractor(person: Person, as_of: date, horizon_days: int) -> bool:
     return person.kind == "contractor" and person.status(as_of, horizon_days) == "departing"
+
+
+def _end(person: Person) -> date:
+    """The end date of a departing contractor, which their status says they have."""
+    if person.end is None:
+        raise ValueError(f"{person.id} is departing without an end date")
+    return person.end

@@ -49,11 +49,19 @@ def repo(tmp_path: Path) -> GitBuilder:
 
 @pytest.fixture
 def ingest(workspace):
-    """Ingest a repository into the test workspace and return the summary."""
-    from handoff.ingest.repository import ingest_repository
+    """Ingest a repository's facts into the test workspace (with `settings` for this run only) and return
+    its summary."""
+    from handoff.core.progress import SilentProgress
+    from handoff.ingest.local import run_ingest
 
     def run(repo, name=None, settings=None):
-        return ingest_repository(workspace.store, settings or workspace.settings, str(repo.path), name)
+        kept = workspace.settings
+        workspace.settings = settings or kept
+        try:
+            report = run_ingest(workspace, [(str(repo.path), name)], [], SilentProgress(), index=False)
+        finally:
+            workspace.settings = kept
+        return report.sources[0].facts
 
     return run
 

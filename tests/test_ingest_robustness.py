@@ -146,14 +146,12 @@ def test_secrets_in_commit_messages_are_redacted_before_storage(repo, ingest, wo
     assert "Hunter2-Staging-77" not in row["message"] and "[REDACTED:basic-auth]" in row["message"]
 
 
-def test_a_commit_graph_in_the_workspace_speeds_blame_without_touching_the_clone(repo, workspace, facts, tmp_path):
-    from handoff.ingest.repository import ingest_repository
-
+def test_a_commit_graph_in_the_workspace_speeds_blame_without_touching_the_clone(repo, workspace, facts, ingest):
     for i in range(5):
         repo.commit("alice" if i % 2 else "bob", {"a.py": numbered("a", i + 3), f"f{i}.py": "x\n"})
     before = sorted(p.name for p in (repo.path / ".git" / "objects" / "info").iterdir())
-    ingest_repository(workspace.store, workspace.settings, str(repo.path), git_cache=tmp_path / "git")
-    assert (tmp_path / "git" / "repo" / "info" / "commit-graph").is_file()
+    ingest(repo)
+    assert (workspace.home / "git" / "repo" / "info" / "commit-graph").is_file()
     assert sorted(p.name for p in (repo.path / ".git" / "objects" / "info").iterdir()) == before
     [a] = [f for f in facts().files if f.path == "a.py"]
     assert a.owners == repo.blame_lines("a.py", "-w")

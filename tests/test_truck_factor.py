@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 
 from handoff.core.facts import load_facts
+from handoff.core.progress import SilentProgress
 from handoff.core.workspace import Workspace
-from handoff.ingest.repository import ingest_repository
+from handoff.ingest.local import run_ingest
 from handoff.retention.doa import file_authors, file_doas
 from handoff.retention.truck_factor import truck_factor
 
@@ -22,7 +23,7 @@ BOT = "49699333+dependabot[bot]@users.noreply.github.com"
 
 
 def ingest(workspace, repo: GitBuilder):
-    ingest_repository(workspace.store, workspace.settings, str(repo.path))
+    run_ingest(workspace, [(str(repo.path), None)], [], SilentProgress(), index=False)
     return load_facts(workspace.store, workspace.settings)
 
 

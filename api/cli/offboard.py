@@ -43,7 +43,7 @@ def offboard_command(
     ws = workspace(ctx)
     facts, when, chosen = load_facts(ws.store, ws.settings), as_of_date(as_of), policy(ws)
     docs = indexed_documentation(index_collection(ws), facts)
-    if due_:
+    if person is None:  # --due, as checked above
         window = chosen.horizon_days if within_days is None else within_days
         outcomes = record_due(ws.store, facts, docs, when, window, policy=chosen)
         _emit(to_json(outcomes) + "\n" if fmt == "json" else _due_lines(outcomes, when), output)

@@ -9,6 +9,7 @@ from rich.progress import (
     Progress,
     ProgressColumn,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -27,7 +28,7 @@ class RichProgress:
             SpinnerColumn(), TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
             RateColumn(), TimeElapsedColumn(), console=console,
         )
-        self.task = None
+        self.task: TaskID | None = None
         self.warnings: list[str] = []
 
     def __enter__(self) -> RichProgress:

@@ -86,10 +86,10 @@ def _check_csv_options(fmt: ReportFormat, output: Path | None, table: str | None
 def _write_csv(report, output: Path | None, table: str | None) -> None:
     if table is not None:
         _write(csv_text(table_named(report, table)), output)
-        return
-    _writable(output.mkdir, output, parents=True, exist_ok=True)
-    for t in report_tables(report):
-        _write(csv_text(t), output / f"{t.name}.csv")
+    elif output is not None:  # every table, into the folder that _check_csv_options asked for
+        _writable(output.mkdir, output, parents=True, exist_ok=True)
+        for t in report_tables(report):
+            _write(csv_text(t), output / f"{t.name}.csv")
 
 
 def _write(text: str, output: Path | None) -> None:

@@ -13,6 +13,7 @@ import asyncio
 import gc
 import logging
 import threading
+from collections.abc import Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -67,7 +68,7 @@ def _keep_example_nulls(app: FastAPI, routers) -> None:
                         documented["content"][media]["example"] = content["example"]
         return document
 
-    app.openapi = openapi
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
 
 
 def _lifespan(home: Path, preload_index: bool, serve_when_loaded: bool):
@@ -102,7 +103,7 @@ def _preload(st: AppState) -> None:
     gc.freeze()
 
 
-def error_response(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
+def error_response(status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 

@@ -57,7 +57,8 @@ class LeastConnectionsListener(socket.socket):
                 time.sleep(PAUSE)
                 raise BlockingIOError("left to a process that holds fewer connections")
         self._deferral = None
-        fd, address = self._accept()  # BlockingIOError when another process took it
+        # socket.socket's own primitive (not in typeshed); BlockingIOError when another process took it
+        fd, address = self._accept()  # type: ignore[attr-defined]
         connection = _HeldConnection(self, self.family, self.type, self.proto, fileno=fd)
         if socket.getdefaulttimeout() is None and self.gettimeout():
             connection.setblocking(True)  # as socket.accept does

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from handoff.assist.retrieval import KINDS
-from handoff.core.keys import ROLES, KeyRecord
+from handoff.assist.retrieval import Kind
+from handoff.core.keys import KeyRecord, Role
 
 ERRORS = {
     400: "Bad input: a malformed body or parameter, or a value the core refuses; the message says which.",
@@ -69,7 +69,7 @@ class AskRequest(Request):
 
     question: str = Field(description="A question about the code, its decisions or its history.")
     repo: str | None = Field(None, description="Only this repository.")
-    kind: Literal[KINDS] | None = Field(None, description="Only this kind of source.")
+    kind: Kind | None = Field(None, description="Only this kind of source.")
     k: int = Field(8, ge=1, le=50, description="Sources to cite.")
     as_of: IsoDate | None = Field(None, description="Date to judge owners' status on; today by default.")
     llm: bool = Field(False, description="Have the configured model write the answer from the sources.")
@@ -93,7 +93,7 @@ class IngestRequest(Request):
 class KeyRequest(Request):
     model_config = ConfigDict(json_schema_extra={"examples": [{"role": "reader"}]})
 
-    role: Literal[ROLES] = Field(description="reader, manager or admin.")
+    role: Role = Field(description="reader, manager or admin.")
 
 
 class KeyList(BaseModel):
@@ -105,9 +105,9 @@ class KtRequest(Request):
         "examples": [{"path": "shop/billing", "as_of": "2026-10-01"}, {"person": "Viktor Salo"}],
         "oneOf": [{"required": ["person"]}, {"required": ["path"]}]})
 
-    person: str = Field(None, description="A person (id, email or name): a draft of the areas they hold "
+    person: str | None = Field(None, description="A person (id, email or name): a draft of the areas they hold "
                                                  "(manager role).")
-    path: str = Field(None, description="A file or folder, `PATH` or `REPO:PATH` (reader role).")
+    path: str | None = Field(None, description="A file or folder, `PATH` or `REPO:PATH` (reader role).")
     as_of: IsoDate | None = Field(None, description="Date of the draft; today by default.")
     llm: bool = Field(False, description="Have the configured model write each section from the same sources.")
 
@@ -120,7 +120,7 @@ class KtRequest(Request):
     @property
     def target(self) -> tuple[str, str]:
         """(kind, text): what the draft is for."""
-        return ("person", self.person) if self.person is not None else ("path", self.path)
+        return ("person", self.person) if self.person is not None else ("path", self.path or "")
 
 
 class Health(BaseModel):

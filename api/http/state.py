@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import Request
 
@@ -18,6 +19,11 @@ from handoff.core.workspace import Workspace
 from handoff.index.snapshots import Snapshots
 from handoff.ingest.jobs.runner import JobRunner
 from handoff.retention.policy import RiskPolicy
+
+if TYPE_CHECKING:  # loaded with the index, not with the app
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+    from handoff.assist.batching import QueryBatcher
 
 
 class FactsCache:
@@ -56,8 +62,8 @@ class IndexReaders:
         self._lock = threading.Lock()
         self._retriever = None
         self._source: tuple[Path, str | None] | None = None
-        self._model = None
-        self._queries = None
+        self._model: BaseEmbedding | None = None
+        self._queries: QueryBatcher | None = None
 
     @property
     def loaded(self) -> bool:

@@ -10,11 +10,14 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import matplotlib
 from matplotlib.axes import Axes
+from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.typing import RcKeyType
 
 from handoff.retention.drain import DrainReport, Slice, Totals
 from handoff.retention.trend import TrendPoint
@@ -29,8 +32,8 @@ HOLDERS = (  # label, colour (Okabe-Ito, readable with colour-blindness)
     ("Unknown authors", "#999999"),
 )
 GROUP_ID = re.compile(r' id="[A-Za-z0-9.]+_\d+"')  # figure_1, axes_1, patch_3: named, never referred to
-STYLE = {"svg.fonttype": "none", "font.size": 10, "axes.spines.top": False, "axes.spines.right": False,
-         "font.family": ["DejaVu Sans", "sans-serif"]}
+STYLE: dict[RcKeyType, Any] = {"svg.fonttype": "none", "font.size": 10, "axes.spines.top": False,
+                               "axes.spines.right": False, "font.family": ["DejaVu Sans", "sans-serif"]}
 
 
 def charts(report: DrainReport) -> dict[str, str]:
@@ -86,7 +89,7 @@ def trend_chart(points: Sequence[TrendPoint]) -> str:
     def draw(ax: Axes) -> None:
         dates = [p.date for p in points]
         for name, attribute in series:
-            ax.plot(dates, [getattr(p, attribute) for p in points], marker="o", markersize=3.5, linewidth=2,
+            ax.plot(date2num(dates), [getattr(p, attribute) for p in points], marker="o", markersize=3.5, linewidth=2,
                     label=name, color=colours[name])
         ax.set_ylim(0, 1)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
@@ -102,8 +105,8 @@ def drain_chart(points: Sequence[TrendPoint]) -> str:
     def draw(ax: Axes) -> None:
         dates = [p.date for p in points]
         drained = [p.drained_lines for p in points]
-        ax.fill_between(dates, drained, color="#8E1F3F", alpha=0.25, linewidth=0)
-        ax.plot(dates, drained, marker="o", markersize=3.5, linewidth=2, color="#8E1F3F")
+        ax.fill_between(date2num(dates), drained, color="#8E1F3F", alpha=0.25, linewidth=0)
+        ax.plot(date2num(dates), drained, marker="o", markersize=3.5, linewidth=2, color="#8E1F3F")
         ax.set_ylim(0, max(max(drained), 1) * 1.15)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.set_ylabel("lines whose holders had left")
@@ -137,7 +140,7 @@ def _lefts(parts: list[float]) -> list[float]:
 
 
 def _month_axis(ax, dates) -> None:
-    ax.set_xticks(dates, [d.strftime("%b %Y") for d in dates], rotation=45, ha="right")
+    ax.set_xticks(date2num(dates), [d.strftime("%b %Y") for d in dates], rotation=45, ha="right")
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
     ax.set_axisbelow(True)
 

@@ -48,8 +48,9 @@ def ownership_table(console: Console, report: OwnershipReport, prefix: str | Non
         table = Table(title="Folders")
         for column in ("Repo", "Folder", "Files", "Lines", "Top owners"):
             table.add_column(column, justify="right" if column in ("Files", "Lines") else "left")
-        for f in sorted(folders, key=lambda f: -f.lines)[: limit or None]:
-            table.add_row(esc(f.repo), esc(f.path) + "/", str(f.files), str(f.lines), _owners(f.owners))
+        for folder in sorted(folders, key=lambda f: -f.lines)[: limit or None]:
+            table.add_row(esc(folder.repo), esc(folder.path) + "/", str(folder.files), str(folder.lines),
+                          _owners(folder.owners))
         console.print(table)
     files = sorted(report.files, key=lambda f: (-f.lines, f.repo, f.path))
     table = Table(title="Files", show_footer=True)

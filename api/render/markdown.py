@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from handoff.core.json import to_json
-from handoff.retention.offboarding.checklist import AtRiskFile, Checklist, Decision
+from handoff.retention.offboarding.checklist import Checklist
+from handoff.retention.offboarding.items import AtRiskFile, Decision
 
 if TYPE_CHECKING:  # the KT module loads the index stack; rendering needs only the record's shape
     from handoff.assist.kt import KtDraft
@@ -125,9 +126,9 @@ def _tickets(c: Checklist, where) -> str:
                      f"{stale}){to}")
     lines += [] if c.tickets.to_reassign else ["None."]
     lines += ["", "### Closed tickets with context to transfer", ""]
-    for t in c.tickets.context:
-        files = ", ".join(f"`{where(f.repo, f.path)}`" for f in t.files)
-        lines.append(f"- [ ] {t.key} {t.title} (resolved {t.resolved}): touches {files}")
+    for context in c.tickets.context:
+        files = ", ".join(f"`{where(f.repo, f.path)}`" for f in context.files)
+        lines.append(f"- [ ] {context.key} {context.title} (resolved {context.resolved}): touches {files}")
     return "\n".join(lines + ([] if c.tickets.context else ["None."]))
 
 

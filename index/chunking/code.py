@@ -33,7 +33,7 @@ _local = threading.local()
 def code_spans(lines: Lines, language: str | None, max_chars: int = MAX_CHARS) -> list[Span] | None:
     """Spans of whole lines along the syntax, each with its enclosing symbol."""
     grammar = grammar_for(language)
-    if grammar is None:
+    if grammar is None or language is None:
         return None
     try:
         tree = parser_for(grammar).parse(lines.text.encode("utf-8"))

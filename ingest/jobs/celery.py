@@ -1,6 +1,6 @@
 """Ingest jobs on Celery workers over a Redis broker (`broker_url`); `handoff worker` runs one.
 
-A job's phases (see `distributed`) run one after another. The parts of a phase go out as one
+A job's phases (see `pipeline`) run one after another. The parts of a phase go out as one
 Celery chord, to whichever workers are free, and the chord's callback starts the next phase.
 Tasks are acknowledged late: a worker killed mid-part never acknowledges it, and Redis gives it
 to another worker once the visibility timeout has passed. Parts are idempotent, so a part run
@@ -27,16 +27,19 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from celery import Celery, chord
 
 from handoff.core.errors import HandoffError, WorkspaceError
+from handoff.core.json import jsonable
 from handoff.core.progress import SilentProgress
 from handoff.core.settings import Settings
 from handoff.core.workspace import Workspace
-from handoff.ingest import distributed
-from handoff.ingest.distributed import KINDS, PHASES, JobFolder
+from handoff.ingest import pipeline
+from handoff.ingest.jobs.folder import JobFolder
+from handoff.ingest.jobs.store import JobStore
+from handoff.ingest.pipeline import KINDS, PHASES
+from handoff.ingest.staged import ON_WORKERS, Plan
 
 QUEUE = "handoff"
 ACTIVE = ("queued", "running")
@@ -60,10 +63,17 @@ class Served:
     """What a worker process serves: the workspace of `--home`, and the `jobs` table's store."""
 
     ws: Workspace
-    jobs: Any  # handoff.ingest.jobs.store.JobStore: get, update, finish, count_done, acquire, release
+    jobs: JobStore
 
 
 _served: Served | None = None
+
+
+def served() -> Served:
+    """What this worker process serves; set by `serve` before any task runs."""
+    if _served is None:
+        raise WorkspaceError("this process is not a Handoff worker; start one with `handoff worker`")
+    return _served
 
 
 def check_settings(settings: Settings) -> None:
@@ -80,12 +90,13 @@ def connect(settings: Settings) -> None:
     app.conf.update(broker_url=settings.broker_url, result_backend=settings.broker_url)
 
 
-def submit(job_id: str, plan: dict) -> None:
-    """Queue a job created in `jobs`; `plan` holds `sources`, `tickets` and `index` as `run_ingest` takes them."""
-    start.delay(job_id, plan)
+def submit(job_id: str, sources: list[tuple[str, str | None]], tickets: list[tuple[str, str | None]],
+           index: bool) -> None:
+    """Queue a job created in `jobs`, with what `run_ingest` would take."""
+    start.delay(job_id, {"sources": sources, "tickets": tickets, "index": index})
 
 
-def serve(ws: Workspace, jobs, visibility_timeout: int) -> None:
+def serve(ws: Workspace, jobs: JobStore, visibility_timeout: int) -> None:
     """Run a worker in this process until it is stopped: one part at a time, as many workers as wanted.
 
     A part not acknowledged `visibility_timeout` seconds after its delivery is presumed lost with
@@ -106,7 +117,7 @@ def serve(ws: Workspace, jobs, visibility_timeout: int) -> None:
 @app.task(bind=True, max_retries=None, ignore_result=True)
 def start(self, job_id: str, plan: dict) -> None:
     """Begin a queued job once it holds the workspace."""
-    ws, jobs = _served.ws, _served.jobs
+    ws, jobs = served().ws, served().jobs
     job = jobs.get(job_id)
     if job is None or job.state not in ACTIVE:
         return
@@ -116,7 +127,7 @@ def start(self, job_id: str, plan: dict) -> None:
         raise self.retry(countdown=LOCK_WAIT)
     jobs.update(job_id, state="running")
     try:
-        distributed.begin(ws, job_id, plan)
+        pipeline.begin(ws, JobFolder(ws, job_id), Plan(**plan, shape=ON_WORKERS))
     except Exception as exc:
         return _end(job_id, "failed", errors=[_failure(exc)])
     advance.delay(job_id, PHASES[0])
@@ -125,13 +136,13 @@ def start(self, job_id: str, plan: dict) -> None:
 @app.task(bind=True, max_retries=None, ignore_result=True)
 def advance(self, job_id: str, phase: str) -> None:
     """Start `phase` once every part of the one before is staged; after the last phase, end the job."""
-    job, folder = _served.jobs.get(job_id), JobFolder(_served.ws, job_id)
+    job, folder = served().jobs.get(job_id), JobFolder(served().ws, job_id)
     if job is None or job.state != "running" or job.cancel_requested:
         return _end(job_id, "cancelled" if job and job.cancel_requested else None)
     if not folder.claim(phase, self.request.id) or folder.has(f"launched-{phase}"):
         return
     before = PHASES[PHASES.index(phase) - 1] if phase != PHASES[0] else None
-    if before and folder.count(KINDS[before]) < len(distributed.parts(folder, before)):
+    if before and folder.count(KINDS[before]) < len(pipeline.parts(folder, folder.plan, before)):
         raise self.retry(countdown=1)
     if phase == PHASES[-1]:
         return _succeed(job_id, folder)
@@ -141,30 +152,30 @@ def advance(self, job_id: str, phase: str) -> None:
 def _launch(job_id: str, folder: JobFolder, phase: str) -> None:
     """The phase's parts as one chord whose callback starts the next phase; noted, so a redelivery does not
     repeat it."""
-    parts = distributed.parts(folder, phase)
-    _served.jobs.update(job_id, stage=phase, done=0, total=len(parts))
+    parts = pipeline.parts(folder, folder.plan, phase)
+    served().jobs.update(job_id, stage=phase, done=0, total=len(parts))
     following = advance.si(job_id, PHASES[PHASES.index(phase) + 1])
     if parts:
         chord([run_part.si(job_id, part) for part in parts])(following)
     else:
         following.delay()
-    folder.write(f"launched-{phase}", {})
+    folder.put(f"launched-{phase}", {}, [])
 
 
 @app.task
 def run_part(job_id: str, part: str) -> None:
     """One part. A failure fails the job and is not raised: the chord still reaches its callback, which ends the job."""
-    ws, jobs = _served.ws, _served.jobs
+    ws, jobs = served().ws, served().jobs
     folder, progress = JobFolder(ws, job_id), PartProgress(jobs, job_id)
     try:
         progress.check()
-        distributed.run_part(ws, folder, part, progress)
+        pipeline.run_part(ws, folder, folder.plan, part, progress)
     except PartStopped:
         return
     except Exception as exc:
-        jobs.finish(job_id, "failed", errors=[*distributed.warnings(folder), *progress.warnings, _failure(exc)])
+        jobs.finish(job_id, "failed", errors=[*folder.warnings(), *progress.warnings, _failure(exc)])
     else:
-        jobs.count_done(job_id, folder.count(KINDS[distributed.phase_of(part)]))
+        jobs.count_done(job_id, folder.count(KINDS[pipeline.phase_of(part)]))
 
 
 def resend_stalled(job_id: str, quiet_for: float) -> None:
@@ -174,7 +185,7 @@ def resend_stalled(job_id: str, quiet_for: float) -> None:
     Sending twice is safe: a staged part is not run again, and a phase starts once, under the claim of
     the first callback that comes. Workers that notice the same stall together send once, under a claim
     named after the moment the job stopped moving."""
-    folder = JobFolder(_served.ws, job_id)
+    folder = JobFolder(served().ws, job_id)
     stopped = folder.last_change()
     if not stopped or time.time() - stopped < quiet_for:
         return
@@ -183,7 +194,8 @@ def resend_stalled(job_id: str, quiet_for: float) -> None:
     launched = [phase for phase in PHASES[:-1] if folder.has(f"launched-{phase}")]
     current = launched[-1] if launched else None
     following = PHASES[PHASES.index(current) + 1] if current else PHASES[0]
-    missing = [part for part in distributed.parts(folder, current) if not folder.has(part)] if current else []
+    missing = [part for part in pipeline.parts(folder, folder.plan, current) if not folder.has(part)] if current \
+        else []
     log.warning("job %s has not moved for %.0f s: sending again %s and the start of %s", job_id,
                 time.time() - stopped, missing or "no part", following)
     for part in missing:
@@ -196,7 +208,7 @@ def _sweep_stalls(visibility_timeout: int) -> None:
     while True:
         time.sleep(STALL_SWEEP)
         try:
-            for job_id in _served.jobs.running_on_workers():
+            for job_id in served().jobs.running_on_workers():
                 resend_stalled(job_id, quiet_for=visibility_timeout + RESTORE_SWEEP + STALL_SWEEP)
         except Exception:  # the sweep must outlive a database or broker hiccup
             log.exception("looking for stalled jobs failed")
@@ -204,10 +216,10 @@ def _sweep_stalls(visibility_timeout: int) -> None:
 
 def _succeed(job_id: str, folder: JobFolder) -> None:
     try:
-        report = distributed.finish(_served.ws, folder)
+        report = pipeline.finish(served().ws, folder, folder.plan, SilentProgress())
     except Exception as exc:
-        return _end(job_id, "failed", errors=[*distributed.warnings(folder), _failure(exc)])
-    _end(job_id, "succeeded", stage=PHASES[-1], result=report, errors=distributed.warnings(folder))
+        return _end(job_id, "failed", errors=[*folder.warnings(), _failure(exc)])
+    _end(job_id, "succeeded", stage=PHASES[-1], result=jsonable(report), errors=folder.warnings())
 
 
 def _failure(exc: Exception) -> str:
@@ -221,9 +233,9 @@ def _failure(exc: Exception) -> str:
 def _end(job_id: str, state: str | None = None, **values) -> None:
     """Give the job its final state (unless it has one), then free the workspace and drop the staged files."""
     if state:
-        _served.jobs.finish(job_id, state, **values)
-    _served.jobs.release(job_id)
-    JobFolder(_served.ws, job_id).remove()
+        served().jobs.finish(job_id, state, **values)
+    served().jobs.release(job_id)
+    JobFolder(served().ws, job_id).remove()
 
 
 class PartStopped(Exception):

@@ -39,7 +39,8 @@ class JobProgress:
     def __init__(self, jobs: JobStore, job_id: str, cancelled: threading.Event):
         self.jobs, self.job_id, self.cancelled = jobs, job_id, cancelled
         self.name: str | None = None
-        self.done, self.total = 0, None
+        self.done = 0
+        self.total: int | None = None
         self.warnings: list[str] = []
         self._flushed = self._checked = 0.0
 
@@ -100,8 +101,7 @@ class JobRunner:
         if self.celery:
             from handoff.ingest.jobs.celery import submit
 
-            submit(job.id, {"sources": plan.sources, "tickets": [(str(p), r) for p, r in plan.tickets],
-                            "index": plan.index})
+            submit(job.id, plan.sources, [(str(p), r) for p, r in plan.tickets], plan.index)
             return job
         cancelled = threading.Event()
         future = self._pool.submit(self._run, job.id, plan, cancelled)
@@ -123,7 +123,7 @@ class JobRunner:
         self.jobs.update(job_id, cancel_requested=1)
         if job_id in self._running:
             self._running[job_id][1].set()
-        return self.jobs.get(job_id)
+        return self.get(job_id)
 
     def shutdown(self) -> None:
         for _, cancelled in list(self._running.values()):

@@ -57,7 +57,8 @@ class JobStore:
                "runner": runner, "created_at": now, "updated_at": now}
         with self.store.transaction(changes_facts=False) as conn:
             insert_many(conn, "jobs", [row])
-        return self.get(row["id"])
+        [created] = self.store.rows("SELECT * FROM jobs WHERE id = :id", id=row["id"])
+        return _job(created)
 
     def get(self, job_id: str) -> Job | None:
         rows = self.store.rows("SELECT * FROM jobs WHERE id = :id", id=job_id)
@@ -111,7 +112,7 @@ class JobStore:
             holder = get_meta(conn, LOCK)
         if holder == job_id:
             return True
-        if self._holds_on(holder):
+        if holder is not None and self._holds_on(holder):
             return False
         with self.store.transaction(changes_facts=False) as conn:
             taken = conn.execute(text("UPDATE meta SET value = :id WHERE key = :key AND value = :holder"),

@@ -16,6 +16,7 @@ carries one (log4brains names files by date). Markdown structure comes from mark
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from fnmatch import fnmatch
 from pathlib import PurePosixPath
@@ -23,6 +24,7 @@ from typing import NamedTuple
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from handoff.core.errors import InputError
 from handoff.core.records import Adr, AdrLink, Problem, Section
@@ -64,7 +66,7 @@ DAY_FIRST_DATE = re.compile(r"\b(\d{2})/(\d{2})/(\d{4})\b")  # adr-tools before 
 class Heading(NamedTuple):
     level: int
     line: int  # 0-based, in the whole file
-    inline: object  # markdown-it's inline token: the heading's words
+    inline: Token  # markdown-it's inline token: the heading's words
 
 
 class AdrFormatError(InputError):
@@ -77,7 +79,7 @@ class AdrFormatError(InputError):
         self.problem = problem
 
 
-def find_adr_paths(paths: list[str], adr_dir: str | None = None, globs: list[str] = ()) -> list[str]:
+def find_adr_paths(paths: list[str], adr_dir: str | None = None, globs: Sequence[str] = ()) -> list[str]:
     """The Markdown files among `paths` that sit in an ADR folder or match one of `globs`.
 
     ADR folders are the usual ones (`doc/adr`, `docs/decisions`, ...) at any depth, so each package

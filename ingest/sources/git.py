@@ -39,7 +39,7 @@ class GitRepo:
             raise NotARepositoryError(f"{path}: no such folder; give the path of a git clone") from None
         except git.InvalidGitRepositoryError:
             raise NotARepositoryError(f"{path}: not a git repository; give the path of a git clone") from None
-        root = Path(repo.git_dir if repo.bare else repo.working_tree_dir).resolve()
+        root = Path(repo.git_dir if repo.bare else repo.working_tree_dir or repo.git_dir).resolve()
         if not repo.bare and root != path.resolve():
             raise NotARepositoryError(
                 f"{path}: inside the repository at {root}, not its top; ingest {root} instead"
@@ -62,6 +62,7 @@ class GitRepo:
             ["git", "-C", str(self.path), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=self.environment,
         )
+        assert proc.stdout is not None and proc.stderr is not None  # both asked for as pipes
         try:
             while chunk := proc.stdout.read(1 << 16):
                 yield chunk
@@ -100,6 +101,7 @@ class GitRepo:
             return
         proc = subprocess.Popen(["git", "-C", str(self.path), "cat-file", "--batch"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, env=self.environment)
+        assert proc.stdout is not None  # asked for as a pipe
         writer = threading.Thread(target=_feed, args=(proc.stdin, blobs), daemon=True)
         writer.start()
         try:

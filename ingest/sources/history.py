@@ -87,10 +87,10 @@ def _changes(tokens: list[bytes]) -> list[Change]:
                 path, i = tokens[i + 2], i + 3
             else:
                 i += 1
-            change = by_path.get(decode(path))
-            if change is not None:
-                change.added = None if added == b"-" else int(added)
-                change.deleted = None if deleted == b"-" else int(deleted)
+            counted = by_path.get(decode(path))
+            if counted is not None:
+                counted.added = None if added == b"-" else int(added)
+                counted.deleted = None if deleted == b"-" else int(deleted)
         else:
             i += 1
     return order

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import PurePosixPath
 
+from handoff.core.errors import ExternalError
 from handoff.ingest.sources.git import GitRepo, decode
 
 VENDORED_DIRS = ("vendor", "vendors", "node_modules", "third_party", "third-party", "bower_components", "external")
@@ -41,6 +42,9 @@ def list_tree(repo: GitRepo, head: str) -> list[TreeEntry]:
             continue
         meta, path = record.split(b"\t", 1)
         mode, _kind, blob, size = meta.split()
+        if size == b"BAD":  # git lists an object it cannot read
+            raise ExternalError(f"{repo.path}: git cannot read {decode(path)} (object {blob.decode()}) at "
+                                f"{head[:12]}; the repository is damaged: run `git fsck` there")
         entries.append(TreeEntry(decode(path), blob.decode(), mode.decode(), int(size) if size != b"-" else 0))
     return entries
 

@@ -22,15 +22,16 @@ from datetime import date, timedelta
 from handoff.core.errors import InputError
 from handoff.core.facts import CommitFact, Facts, OwnedFile, TicketFact, folder_of
 from handoff.core.people import Person
+from handoff.core.records import ticket_order
 from handoff.retention.decisions import DecisionRecord, decision_records
 from handoff.retention.documentation import Documentation, FileDocs, adr_areas, file_docs, tickets_by_file
 from handoff.retention.offboarding.handover import Session, sessions
+from handoff.retention.offboarding.items import AtRiskFile, Decision, FileRef, PersonRef, TicketToReassign
 from handoff.retention.offboarding.questions import Question, questions
-from handoff.retention.offboarding.refs import FileRef, PersonRef, ticket_order
 from handoff.retention.ownership import folder_totals
 from handoff.retention.policy import RiskPolicy
-from handoff.retention.risk import FileRisk, Holder, risk
-from handoff.retention.successors import Successor, Successors
+from handoff.retention.risk import FileRisk, risk
+from handoff.retention.successors import Successors
 
 ACCESS_DAYS = 90
 STALE_DAYS = 30
@@ -51,57 +52,13 @@ class Summary:
     vendor: str | None
     team: str | None
     status: str
-    end_date: date | None
-    days_left: int | None  # negative once they have left
+    end_date: date
+    days_left: int  # negative once they have left
     lines_held: int
     files_held: int
     files_at_risk: dict[str, int]  # level -> files
     repositories: list[FolderShare]
     folders: list[FolderShare]
-
-
-@dataclass
-class AtRiskFile:
-    rank: int
-    repo: str
-    path: str
-    level: str  # critical | high
-    lines: int
-    held_lines: int  # the person's
-    held_share: float
-    at_risk_share: float  # everyone leaving
-    holders: list[Holder]
-    successors: list[Successor]
-    documentation: FileDocs
-    undocumented: bool
-    only_them: bool  # nobody else has ever changed it
-
-
-@dataclass
-class Decision:
-    repo: str
-    path: str
-    number: int | None
-    title: str
-    status: str
-    accepted: bool
-    roles: list[str]  # decider, author
-    superseded_by: list[str]
-    area: list[str]  # files it documents
-    proposed_owner: PersonRef | None
-
-
-@dataclass
-class TicketToReassign:
-    key: str
-    title: str
-    status: str
-    url: str
-    roles: list[str]  # assignee, reporter
-    updated: date | None
-    stale: bool
-    files: list[FileRef]
-    suggested: PersonRef | None
 
 
 @dataclass
@@ -156,8 +113,9 @@ class Judgement:
 
     facts: Facts
     person: Person
+    end: date  # the person's end date
     as_of: date
-    horizon_days: int  # stretched to the person's end date
+    horizon_days: int  # stretched to the end date
     successors: Successors = field(init=False)
     owned: dict[tuple[str, str], OwnedFile] = field(init=False)
 
@@ -171,9 +129,9 @@ class Judgement:
 
 def checklist(facts: Facts, person_id: str, as_of: date, docs: Documentation, *, policy: RiskPolicy) -> Checklist:
     """The seven parts for `person_id`; `docs` is what the index says documents each file."""
-    person = leaving_contractor(facts, person_id)
-    stretched = policy.until(person.end, as_of)
-    judged = Judgement(facts, person, as_of, stretched.horizon_days)
+    person, end = leaving_contractor(facts, person_id)
+    stretched = policy.until(end, as_of)
+    judged = Judgement(facts, person, end, as_of, stretched.horizon_days)
     report = risk(facts, as_of, policy=stretched)
     areas = adr_areas(facts, docs)
     files = at_risk_files(judged, report.files, file_docs(facts, docs, areas))
@@ -186,15 +144,15 @@ def checklist(facts: Facts, person_id: str, as_of: date, docs: Documentation, *,
                      access_review(facts, person.id, window), window, docs.indexed)
 
 
-def leaving_contractor(facts: Facts, person_id: str) -> Person:
-    """The person, if a checklist can be built for them: a contractor with an end date."""
+def leaving_contractor(facts: Facts, person_id: str) -> tuple[Person, date]:
+    """The person and their end date, if a checklist can be built for them: a contractor with an end date."""
     person = facts.people[person_id]
     if person.kind != "contractor":
         raise InputError(f"{person.name} ({person.id}) is {_kind(person)}; offboarding checklists are for "
                          "contractors (see `handoff people`)")
     if person.end is None:
         raise InputError(f"{person.name} ({person.id}) has no end date on the roster; add one and load it again")
-    return person
+    return person, person.end
 
 
 def due(facts: Facts, as_of: date, within_days: int) -> list[Person]:
@@ -215,8 +173,8 @@ def summary(judged: Judgement, files: list[AtRiskFile], horizon_days: int) -> Su
               for (repo, folder), (_, lines, people) in sorted(folder_totals(facts.files).items())
               if people.get(person.id)]
     levels = Counter(f.level for f in files)
-    return Summary(person.kind, person.vendor, person.team, person.status(judged.as_of, horizon_days), person.end,
-                   (person.end - judged.as_of).days, sum(f.owners[person.id] for f in held), len(held),
+    return Summary(person.kind, person.vendor, person.team, person.status(judged.as_of, horizon_days), judged.end,
+                   (judged.end - judged.as_of).days, sum(f.owners[person.id] for f in held), len(held),
                    {"critical": levels["critical"], "high": levels["high"]},
                    [s for s in shares if s.path == "."], [s for s in shares if s.path != "."])
 
@@ -256,7 +214,7 @@ def proposed_owner(judged: Judgement, files: list[tuple[str, str]]) -> PersonRef
     for key in files:
         file = judged.owned.get(key)
         found = judged.successors.for_file(file) if file else []
-        if found:
+        if file and found:
             lines[found[0].person] += file.lines
     if not lines:
         return None

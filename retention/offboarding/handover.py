@@ -11,14 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from handoff.core.facts import folder_of
+from handoff.retention.offboarding.items import AtRiskFile, Decision, FileRef, PersonRef, TicketToReassign
 from handoff.retention.offboarding.questions import Question
-from handoff.retention.offboarding.refs import FileRef, PersonRef
-
-if TYPE_CHECKING:
-    from handoff.retention.offboarding.checklist import AtRiskFile, Decision, TicketToReassign
 
 
 @dataclass

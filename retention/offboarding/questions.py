@@ -11,15 +11,11 @@ Four gaps, asked in this order, each question carrying the evidence that raised 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from handoff.core.facts import Facts
 from handoff.core.people import Person
 from handoff.retention.documentation import Documentation
-from handoff.retention.offboarding.refs import FileRef
-
-if TYPE_CHECKING:
-    from handoff.retention.offboarding.checklist import AtRiskFile, Decision, TicketToReassign
+from handoff.retention.offboarding.items import AtRiskFile, Decision, FileRef, TicketToReassign
 
 
 @dataclass

@@ -75,8 +75,10 @@ def _from_json(path: Path, text: str, tz: tzinfo) -> tuple[list[Ticket], list[Pr
 def _from_github(path: Path, entries: list, tz: tzinfo) -> tuple[list[Ticket], list[Problem]]:
     """gh or REST, decided once for the file by the first entry whose keys tell."""
     flavour = next(filter(None, (github.flavour(e) for e in entries if isinstance(e, dict))), None)
-    if entries and flavour is None:
-        raise InputError(f"{path}: a JSON list whose entries are not GitHub issues; {ACCEPTED}")
+    if flavour is None:
+        if entries:
+            raise InputError(f"{path}: a JSON list whose entries are not GitHub issues; {ACCEPTED}")
+        return [], []
     return convert_all(str(path), _numbered(entries), lambda raw: _github(raw, flavour, tz))
 
 

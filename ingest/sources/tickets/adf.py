@@ -107,7 +107,7 @@ def _text(node: dict) -> str:
 
 def _date(timestamp: object) -> str:
     try:
-        return datetime.fromtimestamp(int(timestamp) / 1000, UTC).date().isoformat()
+        return datetime.fromtimestamp(int(str(timestamp)) / 1000, UTC).date().isoformat()
     except (TypeError, ValueError):
         return ""
 

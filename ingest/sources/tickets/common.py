@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
+from typing import Any
 
 from handoff.core.records import Identity, Problem, Ticket
 
@@ -30,7 +31,7 @@ class RecordError(ValueError):
 
 
 def convert_all(
-    source: str, records: Iterable[tuple[str, object]], convert: Callable[[object], Ticket]
+    source: str, records: Iterable[tuple[str, Any]], convert: Callable[[Any], Ticket]
 ) -> tuple[list[Ticket], list[Problem]]:
     tickets, problems = [], []
     for where, raw in records:
@@ -65,11 +66,11 @@ def iso_datetime(value: object, field: str, tz: tzinfo) -> datetime | None:
     if not text:
         return None
     try:
-        parsed = datetime.fromisoformat(text)
+        parsed: datetime | None = datetime.fromisoformat(text)
     except ValueError:
         parsed = _javascript_date(text)
-        if parsed is None:
-            raise RecordError(f"{field}: {text!r} is not an ISO 8601 date") from None
+    if parsed is None:
+        raise RecordError(f"{field}: {text!r} is not an ISO 8601 date")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 

@@ -91,7 +91,8 @@ def _login(user: object) -> Identity | None:
 
 
 def _labels(labels: object) -> list[str]:
-    names = (label.get("name") if isinstance(label, dict) else label for label in labels or ())
+    listed = labels if isinstance(labels, list) else []
+    names = (label.get("name") if isinstance(label, dict) else label for label in listed)
     return [clean(name) for name in names if clean(name)]
 
 

@@ -22,7 +22,7 @@ def version(issues: list) -> str:
     for issue in issues:
         if not isinstance(issue, dict):
             continue
-        fields = issue.get("fields") if isinstance(issue.get("fields"), dict) else {}
+        fields = issue["fields"] if isinstance(issue.get("fields"), dict) else {}
         if "/rest/api/3/" in str(issue.get("self", "")) or isinstance(fields.get("description"), dict):
             return "jira-v3"
     return "jira-v2"
