@@ -267,3 +267,6 @@ def test_questions_cite_what_exists(repo, ticket_keys):
         assert q["q"].strip() and q["expect"], q
         missing = [e for e in q["expect"] if e not in paths and e not in ticket_keys]
         assert not missing, f"{q['q']!r} expects {missing}"
+        assert q["kind"] in ("how", "why", "where", "people", "history", "decision"), q
+        assert 1 <= len(q["answer_contains"]) <= 3 and all(f.strip() for f in q["answer_contains"]), q
+    assert sum(q["kind"] in ("people", "history") for q in questions) >= 8
