@@ -131,8 +131,8 @@ def _repo_samples(store: FactsStore, settings: Settings, row, dates: list[date],
 
 def _commit_before(git: GitRepo, head: str, day: date) -> tuple[str, str] | None:
     """(sha, committer date) of the last first-parent commit of `head` up to the end of `day`."""
-    out = git.run("log", "--first-parent", "-1", "--format=%H %cI", f"--before={day.isoformat()} 23:59:59 +0000",
-                  head).decode().split()
+    out = git.run("log", "--first-parent", "--no-show-signature", "-1", "--format=%H %cI",
+                  f"--before={day.isoformat()} 23:59:59 +0000", head).decode().split()
     return (out[0], out[1]) if out else None
 
 

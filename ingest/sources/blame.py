@@ -71,7 +71,7 @@ def blame_files(repo: GitRepo, head: str, paths: list[str], options: BlameOption
 
 def blame_file(repo: GitRepo, head: str, path: str, options: BlameOptions) -> Counts:
     result = subprocess.run(
-        ["git", "-C", str(repo.path), "blame", "--incremental", *options.args, head, "--", path],
+        ["git", "-C", str(repo.path), "blame", "--incremental", "--no-textconv", *options.args, head, "--", path],
         capture_output=True, env=repo.environment,
     )
     if result.returncode != 0:

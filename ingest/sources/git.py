@@ -1,12 +1,12 @@
 """Running git: one place that knows how to call it, stream it and report its failures.
 
 GitPython opens and checks repositories; the heavy readers (log, blame, ls-tree) call git
-directly with NUL-separated output, which is faster to parse and safe for any file name.
+directly with NUL-separated output, which is faster to parse and safe for any file name. Every
+call runs in `git_env`'s environment, so nothing the repository configures runs.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -16,19 +16,19 @@ from pathlib import Path
 import git
 
 from handoff.core.errors import ExternalError, NotARepositoryError
-
-GIT_ENV = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+from handoff.ingest.sources.git_env import filter_overrides, git_environment
 
 
 @dataclass(frozen=True)
 class GitRepo:
     path: Path
     bare: bool
-    env: dict = field(default_factory=dict, compare=False)  # on top of GIT_ENV for every git call
+    env: dict = field(default_factory=dict, compare=False)  # on top of the safe environment for every git call
+    config: dict = field(default_factory=dict, compare=False)  # command-line config on top of the safe settings
 
     @property
     def environment(self) -> dict:
-        return {**GIT_ENV, **self.env}
+        return {**git_environment(self.config), **self.env}
 
     @classmethod
     def open(cls, path: str | Path) -> GitRepo:
@@ -44,7 +44,8 @@ class GitRepo:
             raise NotARepositoryError(
                 f"{path}: inside the repository at {root}, not its top; ingest {root} instead"
             )
-        return cls(root, repo.bare)
+        _check_ownership(root)
+        return cls(root, repo.bare, config=filter_overrides(root))
 
     def run(self, *args: str, input: bytes | None = None, check: bool = True, env: dict | None = None) -> bytes:
         result = subprocess.run(
@@ -137,6 +138,16 @@ class GitRepo:
             ["git", "-C", str(self.path), "cat-file", "blob", rev_path], capture_output=True, env=self.environment,
         )
         return out.stdout if out.returncode == 0 else None
+
+
+def _check_ownership(root: Path) -> None:
+    """Git refuses a repository another user owns unless `safe.directory` lists it; say so in one line."""
+    result = subprocess.run(["git", "-C", str(root), "rev-parse", "--git-dir"], capture_output=True,
+                            env=git_environment())
+    if b"dubious ownership" in result.stderr:
+        raise NotARepositoryError(
+            f"{root}: owned by another user, so git refuses to read it (safe.directory); if you trust it, run "
+            f"`git config --global --add safe.directory {root}`")
 
 
 def _feed(stdin, blobs: list[str]) -> None:

@@ -40,7 +40,7 @@ def read_commits(repo: GitRepo, since: str | None = None) -> Iterator[Commit]:
     """Commits reachable from HEAD (after `since`, when given), oldest first."""
     revs = f"{since}..HEAD" if since else "HEAD"
     args = ["log", "-z", "--date-order", "--reverse", "-M", "-l0", "--raw", "--numstat", "--no-abbrev",
-            "--no-color", "--no-ext-diff", "--no-textconv", f"--format={LOG_FORMAT}", revs, "--"]
+            "--no-color", "--no-ext-diff", "--no-textconv", "--no-show-signature", f"--format={LOG_FORMAT}", revs, "--"]
     return parse_log(repo.stream(*args))
 
 

@@ -14,11 +14,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from handoff.core.errors import ExternalError, InputError
-from handoff.ingest.sources.git import GIT_ENV
+from handoff.ingest.sources.git_env import git_environment
 
 SCHEMES = {"https", "http", "ssh", "git"}
 SCP_LIKE = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^:]")
-SAFE_CONFIG = ["-c", "protocol.ext.allow=never", "-c", "protocol.file.allow=never", "-c", "core.hooksPath=/dev/null"]
+SAFE_CONFIG = ["-c", "protocol.ext.allow=never", "-c", "protocol.file.allow=never"]
 
 
 def is_url(source: str) -> bool:
@@ -59,7 +59,7 @@ def mirror(mirrors: Path, url: str, name: str) -> Path:
 
 
 def _git(args: list[str], url: str) -> None:
-    result = subprocess.run(args, capture_output=True, env=GIT_ENV)
+    result = subprocess.run(args, capture_output=True, env=git_environment())
     if result.returncode != 0:
         lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ExternalError(f"cannot fetch {url}: {lines[-1] if lines else 'git failed'}")
