@@ -8,11 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from handoff.api.http.app import create_app
 from handoff.api.main import app
 from handoff.core.workspace import Workspace
 
+from .api_kit import issue_keys, small_workspace
 from .gitbuilder import GitBuilder
 from .servers import chroma, on_servers, postgres, redis_url, servers_requested  # noqa: F401  (session fixtures)
 
@@ -120,3 +123,19 @@ def slow_ingest(monkeypatch):
 
     monkeypatch.setattr("handoff.ingest.local.run_ingest", run_ingest)
     return started
+
+
+@pytest.fixture
+def facts_ws(tmp_path) -> Workspace:
+    return small_workspace(tmp_path, index=False)
+
+
+@pytest.fixture
+def keys(facts_ws) -> dict[str, str]:
+    return issue_keys(facts_ws)
+
+
+@pytest.fixture
+def client(facts_ws):
+    with TestClient(create_app(facts_ws.home, preload_index=False), raise_server_exceptions=False) as c:
+        yield c

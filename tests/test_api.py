@@ -1,7 +1,7 @@
 """The HTTP API in-process: every endpoint under every role, JSON as the CLI prints it, errors as
 JSON, ingest jobs and their limits, keys. A small real index (real model) serves /ask.
 
-The builders here (`small_workspace`, `issue_keys`) are shared by the other API test modules.
+The workspace builders and the `facts_ws`, `keys` and `client` fixtures live in `api_kit` and `conftest`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import psutil
@@ -27,95 +26,15 @@ from handoff.api.http.state import FactsCache
 from handoff.api.main import app as cli_app
 from handoff.core.errors import InputError
 from handoff.core.keys import ROLES, issue_key, permits, revoke_key
-from handoff.core.progress import SilentProgress
 from handoff.core.roster import read_roster, replace_roster
 from handoff.core.workspace import Workspace
 from handoff.ingest.jobs.plan import plan_ingest
 from handoff.ingest.jobs.processes import this_process
 from handoff.ingest.jobs.runner import JobProgress
 from handoff.ingest.jobs.store import CELERY, JobStore
-from handoff.ingest.local import run_ingest
 
+from .api_kit import AS_OF, ROSTER, bearer, issue_keys, small_workspace, wait_for
 from .gitbuilder import GitBuilder, numbered
-
-AS_OF = "2025-06-01"
-ROSTER = ("id,name,emails,kind,vendor,team,start,end\n"
-          "bob,Bob Contractor,bob@vendor.example,contractor,Vendor,pay,2024-01-01,2025-03-31\n"
-          "carol,Carol Contractor,carol@vendor.example,contractor,Vendor,pay,2024-01-01,2025-07-31\n"
-          "alice,Alice Employee,alice@corp.example,employee,,core,2020-01-01,\n")
-REFUNDS = '''"""Refunds: how much of an order goes back to the customer."""
-
-
-def compute_refund(order, lines):
-    """A refund gives back each line's price minus its share of the order discount, in cents."""
-    total = sum(line.price_cents * line.quantity for line in lines)
-    return total - order.discount_share_cents(lines)
-'''
-ADR = """# 1. Store money as integer cents
-
-Date: 2025-02-01
-
-## Status
-
-Accepted
-
-## Decision
-
-Every amount is an integer number of cents, named with a `_cents` suffix, because floating point loses
-cents when prices, discounts and refunds are combined.
-"""
-
-
-def small_workspace(root: Path, index: bool) -> Workspace:
-    """Bob (departed contractor) wrote most of pay/, Alice (employee) the rest; the clone lies under
-    the workspace's one allowed root, `root/allowed`."""
-    repo = GitBuilder(root / "allowed" / "shop")
-    repo.commit("bob", {"pay/refunds.py": REFUNDS, "pay/ledger.py": numbered("ledger", 12), "vendor/x.js": "x\n"},
-                when="2025-01-10", message="Refunds pro-rate discounts")
-    repo.commit("alice", {"docs/adr/0001-store-money-as-integer-cents.md": ADR, "core/app.py": numbered("app", 6)},
-                when="2025-02-01")
-    repo.commit("carol", {"pay/ledger.py": numbered("ledger", 12) + "carol\n"}, when="2025-02-10")
-    ws, _ = Workspace.init(root / "ws")
-    ws.toml_path.write_text(f"allowed_roots = [{json.dumps(str(root / 'allowed'))}]\n")
-    ws = Workspace.open(ws.home)
-    (root / "roster.csv").write_text(ROSTER)
-    replace_roster(ws.store, read_roster(root / "roster.csv"))
-    run_ingest(ws, [(str(repo.path), "shop")], [], SilentProgress(), index=index)
-    return ws
-
-
-def issue_keys(ws: Workspace) -> dict[str, str]:
-    return {role: issue_key(ws.store, role).key for role in ROLES}
-
-
-def bearer(key: str) -> dict:
-    return {"Authorization": f"Bearer {key}"}
-
-
-def wait_for(predicate, seconds: float = 60, what: str = "condition"):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-def facts_ws(tmp_path) -> Workspace:
-    return small_workspace(tmp_path, index=False)
-
-
-@pytest.fixture
-def keys(facts_ws) -> dict[str, str]:
-    return issue_keys(facts_ws)
-
-
-@pytest.fixture
-def client(facts_ws):
-    with TestClient(create_app(facts_ws.home, preload_index=False), raise_server_exceptions=False) as c:
-        yield c
 
 
 def cli_json(ws: Workspace, *args: str):

@@ -16,8 +16,8 @@ from handoff.ingest.jobs.plan import IngestPlan
 from handoff.ingest.jobs.runner import JobRunner
 from handoff.ingest.local import run_ingest
 
+from .api_kit import small_workspace, wait_for
 from .gitbuilder import GitBuilder
-from .test_api import small_workspace, wait_for
 
 CHARGEBACKS = ('"""Chargebacks: disputed card payments that the bank reverses, and the evidence we send to '
                'contest them."""\n')

@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from handoff.api.http.app import create_app
 
-from .test_api import bearer, issue_keys, small_workspace
+from .api_kit import bearer, issue_keys, small_workspace
 from .test_api_server import start_server
 
 pytestmark = pytest.mark.slow

@@ -14,8 +14,8 @@ import httpx
 import psutil
 import pytest
 
+from .api_kit import AS_OF, issue_keys, small_workspace, wait_for
 from .gitbuilder import GitBuilder, numbered
-from .test_api import AS_OF, issue_keys, small_workspace, wait_for
 from .test_api_processes import CHARGEBACKS
 
 pytestmark = pytest.mark.slow

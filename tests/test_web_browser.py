@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from .test_api import AS_OF, issue_keys, small_workspace
+from .api_kit import AS_OF, issue_keys, small_workspace
 from .test_api_server import start_server
 
 pytestmark = [pytest.mark.slow,

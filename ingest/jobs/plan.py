@@ -20,6 +20,13 @@ class IngestPlan:
     sources: list[tuple[str, str | None]] = field(default_factory=list)
     tickets: list[tuple[Path, str | None]] = field(default_factory=list)
     index: bool = True
+    roots: list[Path] = field(default_factory=list)
+    confined: list[Path] = field(default_factory=list)  # the request's local repositories, checked against `roots`
+
+    def check_confined(self) -> None:
+        """Check the request's repositories again as the job starts: one may have changed since it was queued."""
+        for folder in self.confined:
+            confined(folder, self.roots, str(folder))
 
 
 def plan_ingest(ws: Workspace, repository: str | None, name: str | None, tickets: list[str],
@@ -30,13 +37,15 @@ def plan_ingest(ws: Workspace, repository: str | None, name: str | None, tickets
     from handoff.ingest.sources.remote import check_url, is_url
 
     roots = [ws.path_setting(root) for root in ws.settings.allowed_roots]
-    plan = IngestPlan(index=index)
+    plan = IngestPlan(index=index, roots=roots)
     if repository:
         _check_text(repository, "repository")
         if is_url(repository):
             plan.sources.append((check_url(repository), name))
         else:
-            plan.sources.append((str(GitRepo.open(allowed_path(repository, roots, "repository")).path), name))
+            folder = confined(allowed_path(repository, roots, "repository"), roots, repository)
+            plan.sources.append((str(GitRepo.open(folder).path), name))
+            plan.confined.append(folder)
     plan.tickets += [(allowed_path(t, roots, "ticket file", want_file=True), name) for t in tickets]
     if configured:
         more_sources, more_tickets = configured_sources(ws)
@@ -62,6 +71,17 @@ def allowed_path(raw: str, roots: list[Path], what: str, want_file: bool = False
     if not (resolved.is_file() if want_file else resolved.is_dir()):
         raise InputError(f"{what} {raw!r}: no such {'file' if want_file else 'folder'}")
     return resolved
+
+
+def confined(folder: Path, roots: list[Path], raw: str) -> Path:
+    """`folder`, when every place git would read for it (gitfile, common dir, alternates, symlinks) is in a root."""
+    from handoff.ingest.sources.git_dirs import outside
+
+    escape = outside(folder, roots)
+    if escape is not None:
+        raise InputError(f"repository {raw!r}: its git data is read from {escape}, outside the allowed roots "
+                         f"({', '.join(map(str, roots))})")
+    return folder
 
 
 def _check_text(value: str, what: str) -> None:

@@ -158,6 +158,7 @@ class JobRunner:
     def _ingest(self, plan: IngestPlan, progress: JobProgress):
         from handoff.ingest.local import run_ingest
 
+        plan.check_confined()
         if plan.index:
             progress.stage("snapshot")
             self.snapshots.pin()
