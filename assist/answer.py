@@ -145,7 +145,7 @@ def owners_of(cited: list[Citation], facts: Facts, as_of: date, horizon_days: in
         people = [OwnerShare(o.person, o.name, o.kind, o.status, o.share)
                   for o in factory.rank(owned.owners, owned.lines)[:3]]
         holders = {p.person for p in people}
-        others = [OwnerShare(s.person, s.name, facts.people[s.person].kind, "active", s.share)
+        others = [OwnerShare(s.person, s.name, facts.people[s.person].kind, factory.status(s.person), s.share)
                   for s in successors.for_file(owned) if s.person not in holders]
         result.append(CitedFile(c.repo, c.path, people, others))
     return result

@@ -308,7 +308,8 @@ class AreaWriter:
         ends = ""
         if person.end and status != "active":
             ends = f", {'ended' if status == 'departed' else 'ends'} {person.end}"
-        return f"- {person.name} ({person.kind}, {status}{ends}): {lines} of {total} lines ({lines / total:.0%})"
+        shown = person.kind if status == "withheld" else f"{person.kind}, {status}{ends}"
+        return f"- {person.name} ({shown}): {lines} of {total} lines ({lines / total:.0%})"
 
     def _who_to_ask(self, area: Area) -> list[str]:
         weight: dict[str, float] = defaultdict(float)

@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from handoff.core.settings import Settings
 
 KINDS = ("employee", "contractor")
-STATUSES = ("active", "departing", "departed", "unknown")
+STATUSES = ("active", "departing", "departed", "unknown", "withheld")
+AVAILABLE = ("active", "withheld")  # may take over a file: active, or not told to the one asking
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,15 @@ class Person:
     emails: tuple[str, ...] = ()
     rostered: bool = True
     aliases: tuple[str, ...] = ()  # tracker logins and other names the person goes by
+    disclosed: bool = True  # False in a view without HR facts: no dates, status withheld
 
     def status(self, as_of: date, horizon_days: int) -> str:
-        """active, departing (ends within the horizon), departed (ended), or unknown (not rostered)."""
+        """active, departing (ends within the horizon), departed (ended), unknown (not rostered), or withheld
+        (rostered, in a view that leaves HR facts out)."""
         if not self.rostered:
             return "unknown"
+        if not self.disclosed:
+            return "withheld"
         if self.end is None:
             return "active"
         if self.end < as_of:

@@ -39,10 +39,14 @@ class KtScope:
     areas: list[Area]
 
 
-def kt_scope(facts: Facts, target: str) -> KtScope:
+def kt_scope(facts: Facts, target: str, people: bool = True) -> KtScope:
+    """The scope `target` names; with `people` False only a file or folder, and a target that is none is
+    not found whoever it may name, so that the answer says nothing about the roster."""
     repo, path = _split(facts, target.strip())
     if repo is not None:
         return _path_scope(facts, repo, path)
+    if not people:
+        raise _no_path(facts, _clean(target))
     person = find_person(facts, target)
     return KtScope("person", person.name, person.id, person_areas(facts, person.id))
 
@@ -94,8 +98,12 @@ def _split(facts: Facts, target: str) -> tuple[str | None, str]:
     if holders:
         return next(iter(holders)), path
     if "/" in target:
-        raise NotFoundError(f"no file or folder {path!r} in {', '.join(facts.repos) or 'any repository'}")
+        raise _no_path(facts, path)
     return None, target
+
+
+def _no_path(facts: Facts, path: str) -> NotFoundError:
+    return NotFoundError(f"no file or folder {path!r} in {', '.join(facts.repos) or 'any repository'}")
 
 
 def _holders(facts: Facts, path: str) -> Counter:

@@ -1,4 +1,5 @@
-"""Successors: the active people best placed to take over a file.
+"""Successors: the active people best placed to take over a file (in a view without HR facts, anyone
+whose status is withheld: whether they are leaving is not the asker's to know).
 
 Ranked by their share of the file's surviving lines, then of its folder's, then of the files
 that most often change together with it (co-change, from commits of at most 30 files, so bulk
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from handoff.core.facts import Facts, OwnedFile, folder_of
+from handoff.core.people import AVAILABLE
 
 MAX_CHANGESET = 30
 COUPLED_FILES = 10
@@ -29,7 +31,7 @@ class Successor:
 class Successors:
     def __init__(self, facts: Facts, as_of: date, horizon_days: int):
         self.facts = facts
-        self.active = {pid for pid, p in facts.people.items() if p.status(as_of, horizon_days) == "active"}
+        self.active = {pid for pid, p in facts.people.items() if p.status(as_of, horizon_days) in AVAILABLE}
 
     def for_file(self, file: OwnedFile, limit: int = 3) -> list[Successor]:
         folder = self.facts.folder_owners.get((file.repo, folder_of(file.path)), Counter())

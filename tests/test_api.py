@@ -153,11 +153,16 @@ def test_kt_drafts_of_paths_for_readers_and_of_people_for_managers(client, keys,
     reader, manager = bearer(keys["reader"]), bearer(keys["manager"])
     draft = client.post("/kt-documents", json={"path": "pay", "as_of": AS_OF}, headers=reader)
     assert draft.status_code == 200 and draft.json()["kind"] == "path" and draft.json()["subject"] == "shop:pay"
-    markdown = client.post("/kt-documents?format=md", json={"path": "pay", "as_of": AS_OF}, headers=reader)
+    markdown = client.post("/kt-documents?format=md", json={"path": "pay", "as_of": AS_OF}, headers=manager)
     assert markdown.text == cli_text(facts_ws, "kt", "pay", "--as-of", AS_OF)
+    for_reader = client.post("/kt-documents?format=md", json={"path": "pay", "as_of": AS_OF}, headers=reader).text
+    assert "- Bob Contractor (contractor): 19 of 20 lines (95%)" in for_reader and "2025-03-31" not in for_reader
     assert client.post("/kt-documents", json={"person": "bob"}, headers=reader).status_code == 403
-    assert client.post("/kt-documents", json={"path": "Bob Contractor"}, headers=reader).json()["error"] == {
+    assert client.post("/kt-documents", json={"path": "Bob Contractor"}, headers=manager).json()["error"] == {
         "code": "bad_input", "message": "path 'Bob Contractor' names a person; send it as person"}
+    for name in ("Bob Contractor", "Nobody Here"):
+        assert client.post("/kt-documents", json={"path": name}, headers=reader).json()["error"] == {
+            "code": "not_found", "message": f"no file or folder {name!r} in shop"}
     assert client.post("/kt-documents", json={"person": "bob"}, headers=manager).json()["person"] == "bob"
     both = client.post("/kt-documents", json={"person": "bob", "path": "pay"}, headers=manager)
     assert both.json()["error"] == {"code": "bad_input", "message": "body: give exactly one of person or path"}
@@ -446,7 +451,7 @@ def test_ask_answers_like_the_cli(indexed_ws):
     with TestClient(create_app(indexed_ws.home)) as c:
         wait_for(lambda: c.get("/readyz").status_code == 200, what="readiness")
         body = {"question": "how is the refund amount computed?", "as_of": AS_OF}
-        answer = c.post("/ask", json=body, headers=bearer(keys["reader"]))
+        answer = c.post("/ask", json=body, headers=bearer(keys["manager"]))
     assert answer.status_code == 200
     assert answer.json() == cli_json(indexed_ws, "ask", body["question"], "--as-of", AS_OF, "--json")
     assert answer.json()["citations"][0]["path"] == "pay/refunds.py"

@@ -19,6 +19,7 @@ from handoff.core.workspace import Workspace
 from handoff.index.snapshots import Snapshots
 from handoff.ingest.jobs.runner import JobRunner
 from handoff.retention.policy import RiskPolicy
+from handoff.retention.reader_view import reader_view
 
 if TYPE_CHECKING:  # loaded with the index, not with the app
     from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -38,6 +39,7 @@ class FactsCache:
         self._lock = threading.Lock()
         self._version: str | None = None
         self._facts: Facts | None = None
+        self._readers: tuple[Facts, Facts] | None = None  # (snapshot, its reader view)
 
     def get(self) -> Facts:
         if self.ws.settings.roster:
@@ -47,6 +49,14 @@ class FactsCache:
             if version != self._version or self._facts is None:
                 self._facts, self._version = load_facts(self.ws.store, self.ws.settings), version
             return self._facts
+
+    def for_readers(self) -> Facts:
+        """The snapshot without HR facts (`retention.reader_view`), built once per snapshot."""
+        facts = self.get()
+        with self._lock:
+            if self._readers is None or self._readers[0] is not facts:
+                self._readers = (facts, reader_view(facts))
+            return self._readers[1]
 
 
 class IndexReaders:

@@ -11,7 +11,9 @@ from fastapi.responses import JSONResponse
 from handoff.api.http.auth import require
 from handoff.api.http.schemas import OWNERSHIP_EXAMPLE, RISK_EXAMPLE, TRUCK_FACTOR_EXAMPLE, AsOfQuery, documented
 from handoff.api.http.state import AppState, state
+from handoff.api.http.views import as_of_for, facts_for
 from handoff.core.json import jsonable
+from handoff.core.keys import KeyRecord
 from handoff.retention.ownership import OwnershipReport, ownership
 from handoff.retention.risk import RiskReport, risk
 from handoff.retention.truck_factor import TruckFactorReport, truck_factor
@@ -21,14 +23,14 @@ router = APIRouter(tags=["retention"])
 Repo = Annotated[str | None, Query(description="Only this repository.")]
 
 
-@router.get("/ownership", dependencies=[Depends(require("reader"))],
-            responses=documented(OwnershipReport, OWNERSHIP_EXAMPLE, 400, 401, 403, 404))
+@router.get("/ownership", responses=documented(OwnershipReport, OWNERSHIP_EXAMPLE, 400, 401, 403, 404))
 def ownership_route(repo: Repo = None, as_of: AsOfQuery = None, st: AppState = Depends(state),
                     path: Annotated[str | None, Query(description="Only files under this folder or path.")] = None,
-                    ) -> JSONResponse:
+                    key: KeyRecord = Depends(require("reader"))) -> JSONResponse:
     """Who owns the lines surviving at HEAD, per file and per folder, and the files left out with their
-    reason: the JSON of `handoff ownership --json`."""
-    report = ownership(st.facts.get(), as_of or date.today(), policy=st.policy(), repo=repo, path=path)
+    reason: the JSON of `handoff ownership --json`. A reader key gets owners' status `withheld` and may
+    not ask about a date after today."""
+    report = ownership(facts_for(st, key), as_of_for(key, as_of), policy=st.policy(), repo=repo, path=path)
     return JSONResponse(jsonable(report))
 
 

@@ -20,10 +20,12 @@ from markupsafe import Markup, escape
 from handoff.api.http.auth import require
 from handoff.api.http.schemas import AskRequest, AsOfQuery
 from handoff.api.http.state import AppState, state
+from handoff.api.http.views import as_of_for, facts_for
 from handoff.api.render.markdown import checklist_markdown
 from handoff.api.workflows import contractor_checklist
 from handoff.assist.answer import ask
 from handoff.assist.retrieval import Filters
+from handoff.core.keys import KeyRecord
 from handoff.retention.people_report import people
 from handoff.retention.risk import risk
 
@@ -51,10 +53,11 @@ def page(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(request, "index.html")
 
 
-@router.post("/ui/ask", response_class=HTMLResponse, dependencies=[Depends(require("reader"))])
-def answer_fragment(request: Request, body: AskRequest, st: AppState = Depends(state)) -> HTMLResponse:
+@router.post("/ui/ask", response_class=HTMLResponse)
+def answer_fragment(request: Request, body: AskRequest, key: KeyRecord = Depends(require("reader")),
+                    st: AppState = Depends(state)) -> HTMLResponse:
     settings = st.ws.settings
-    answer = ask(body.question, st.readers.retriever(), st.facts.get(), body.as_of or date.today(), settings,
+    answer = ask(body.question, st.readers.retriever(), facts_for(st, key), as_of_for(key, body.as_of), settings,
                  body.k, Filters(repo=body.repo, kind=body.kind), llm=body.llm or settings.answer_mode == "llm",
                  policy=st.policy())
     return templates.TemplateResponse(request, "_answer.html", {"answer": answer})
