@@ -19,6 +19,7 @@ from handoff.assist.retrieval import Filters, Hit, Retriever
 from handoff.core.errors import InputError
 from handoff.core.facts import Facts
 from handoff.core.settings import Settings
+from handoff.core.text import check_text
 from handoff.retention.ownership import OwnerFactory
 from handoff.retention.policy import RiskPolicy
 from handoff.retention.successors import Successors
@@ -64,7 +65,7 @@ class Answer:
 
 
 def check_question(question: str) -> str:
-    question = " ".join(question.split())
+    question = " ".join(check_text(question, "the question").split())
     if not question:
         raise InputError("the question is empty; ask something, e.g. handoff ask \"how are refunds computed?\"")
     if len(question) > MAX_QUESTION:

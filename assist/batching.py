@@ -3,7 +3,8 @@
 Under concurrent requests the query embedding is most of a question's CPU, and a forward pass
 over eight short questions costs little more than over one. A single thread collects the
 questions that arrive within a few milliseconds of each other and embeds them in one batch;
-each caller waits only for its own vector.
+each caller waits only for its own vector. A batch that fails is embedded again one question at a
+time, so a question the model cannot take fails alone and the others still get their vectors.
 """
 
 from __future__ import annotations
@@ -31,14 +32,22 @@ class QueryBatcher:
     def _serve(self) -> None:
         while True:
             batch = self._collect()
-            try:
-                vectors = self.embed_many([question for question, _ in batch])
-            except Exception as exc:  # every waiting caller gets the failure, the thread lives on
-                for _, future in batch:
-                    future.set_exception(exc)
-                continue
-            for (_, future), vector in zip(batch, vectors, strict=True):
-                future.set_result(vector)
+            if not self._embed(batch) and len(batch) > 1:
+                for one in batch:
+                    self._embed([one])
+
+    def _embed(self, batch: list[tuple[str, Future]]) -> bool:
+        """Give each caller of `batch` its vector; on failure, a lone caller gets the error (the thread
+        lives on) and False is returned."""
+        try:
+            vectors = self.embed_many([question for question, _ in batch])
+        except Exception as exc:
+            if len(batch) == 1:
+                batch[0][1].set_exception(exc)
+            return False
+        for (_, future), vector in zip(batch, vectors, strict=True):
+            future.set_result(vector)
+        return True
 
     def _collect(self) -> list[tuple[str, Future]]:
         batch = [self.pending.get()]

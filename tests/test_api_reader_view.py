@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from handoff.api.http.app import create_app
 from handoff.core.workspace import Workspace
 
-from .test_api import bearer, issue_keys, small_workspace, wait_for
+from .api_kit import bearer, issue_keys, small_workspace, wait_for
 
 pytestmark = pytest.mark.slow
 

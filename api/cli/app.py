@@ -10,15 +10,17 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from handoff.core.errors import HandoffError, InputError
 from handoff.core.json import to_json
 from handoff.core.roster import RosterChange, sync_roster
+from handoff.core.text import check_text, printable
 from handoff.core.workspace import Workspace, resolve_home
 from handoff.retention.policy import RiskPolicy
 
@@ -28,14 +30,27 @@ err = Console(stderr=True, soft_wrap=True)
 
 
 class HandoffGroup(TyperGroup):
-    """Turns every HandoffError into one line on stderr and its exit code, never a traceback."""
+    """Turns every HandoffError into one line on stderr and its exit code, never a traceback; an argument
+    that is not UTF-8 text (an undecodable byte) is one of them, refused before any command sees it."""
+
+    def parse_args(self, ctx, args):
+        try:
+            for n, arg in enumerate(args, start=1):
+                check_text(arg, f"command-line argument {n}")
+        except HandoffError as exc:
+            _fail(exc)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except HandoffError as exc:
-            err.print(f"[red]error:[/] {exc.message}", highlight=False)
-            raise typer.Exit(exc.exit_code) from None
+            _fail(exc)
+
+
+def _fail(exc: HandoffError) -> NoReturn:
+    err.print(f"[red]error:[/] {escape(printable(exc.message))}", highlight=False)
+    raise typer.Exit(exc.exit_code) from None
 
 
 app = typer.Typer(cls=HandoffGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,

@@ -26,6 +26,7 @@ from starlette.routing import Match
 
 from handoff.api.http.state import AppState, FactsCache, IndexReaders
 from handoff.core.errors import HandoffError
+from handoff.core.text import printable
 from handoff.core.workspace import Workspace
 from handoff.index.snapshots import Snapshots
 from handoff.ingest.jobs.runner import JobRunner
@@ -104,7 +105,8 @@ def _preload(st: AppState) -> None:
 
 
 def error_response(status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+    return JSONResponse({"error": {"code": code, "message": printable(message)}}, status_code=status,
+                        headers=headers)
 
 
 def _error_handlers(app: FastAPI) -> None:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from handoff.assist.retrieval import Kind
 from handoff.core.keys import KeyRecord, Role
+from handoff.core.text import check_text
 
 ERRORS = {
     400: "Bad input: a malformed body or parameter, or a value the core refuses; the message says which.",
@@ -58,9 +59,19 @@ class ErrorBody(BaseModel):
 
 
 class Request(BaseModel):
-    """A request body: unknown fields refused and no coercion (`0` is not `false`); dates are `IsoDate`."""
+    """A request body: unknown fields refused and no coercion (`0` is not `false`); dates are `IsoDate`;
+    text is UTF-8 (a lone surrogate such as `"\\ud800"` is a 400 here, not a failure deep inside)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="after")
+    def _utf8_text(self) -> Request:
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            for n, text in enumerate(value if isinstance(value, list) else [value]):
+                if isinstance(text, str):
+                    check_text(text, f"body.{name}" + (f"[{n}]" if isinstance(value, list) else ""))
+        return self
 
 
 class AskRequest(Request):
