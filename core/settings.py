@@ -102,6 +102,10 @@ class Settings(BaseSettings):
     chroma_url: str = Field("", description="Chroma server URL; empty means the embedded store in the workspace.")
     broker_url: str = Field("", description="Celery broker URL (redis://...); empty means the in-process worker pool.")
     max_file_bytes: int = Field(1_000_000, ge=1, description="Files larger than this are not indexed.")
+    max_ticket_text: int = Field(
+        2_000_000, ge=1000, le=100_000_000, description="Characters of a ticket's text (title, body, comments) "
+        "kept; the rest is left out and counted. A JSON record 64 times as long is skipped whole."
+    )
     adr_globs: list[str] = Field(default_factory=list, description="Extra globs of ADR files in every repository.")
     ticket_patterns: list[str] = Field(
         default_factory=lambda: list(DEFAULT_TICKET_PATTERNS),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import InputError
+from handoff.core.errors import InputError
 
 SURROGATE = re.compile("[\ud800-\udfff]")  # in a str, always lone: a pair would have made one character
 

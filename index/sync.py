@@ -30,6 +30,13 @@ from handoff.index.lexical import LexicalIndex
 from handoff.index.summary import SyncSummary
 from handoff.index.vectors import BatchedChromaStore, all_chunks, chroma_client, open_collection
 
+# The model reads 256 word pieces of a text and drops the rest, and a piece never spans more than about
+# 100 characters, so the first 32,000 characters give the same vector as the whole text; tokenizing a
+# chunk of one 33 MB line in full cost 5 GB.
+MAX_EMBED_CHARS = 32_000
+
+
+
 
 class Embed(TransformComponent):
     """Embeds chunks in batches, loading the model only when there is something to embed."""

@@ -324,7 +324,7 @@ def _owners(ws: Workspace, repo: str) -> dict[tuple[str, str], dict]:
 def tickets(ws: Workspace, staging: Staging, plan: Plan, progress: Progress, j: int) -> SourceReport:
     """One ticket export: its facts, and its documents when the run indexes."""
     path, repo = Path(plan.tickets[j][0]), plan.tickets[j][1]
-    found, problems = read_tickets(path)
+    found, problems = read_tickets(path, max_text=ws.settings.max_ticket_text)
     report = SourceReport(source=str(path), problems=problems, tickets=len(found))
     found = [_redacted(t, report.redactions) for t in found]
     with ws.store.transaction() as conn:

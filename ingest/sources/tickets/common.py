@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import fields, is_dataclass, replace
 from datetime import datetime, tzinfo
 from typing import Any
 
 from handoff.core.records import Identity, Problem, Ticket
+from handoff.core.text import without_surrogates
 
 CLOSED_STATUSES = {
     "done", "closed", "resolved", "canceled", "cancelled", "completed", "complete", "fixed",
@@ -41,7 +43,44 @@ def convert_all(
             problems.append(Problem(source, where, str(exc)))
         except (AttributeError, TypeError) as exc:  # a field holding a list where an object belongs, ...
             problems.append(Problem(source, where, f"a field has an unexpected shape ({exc})"))
+        except RecursionError:
+            problems.append(Problem(source, where, "nested too deep to read; skipped"))
     return tickets, problems
+
+
+def plain_text(record):
+    """`record` (a ticket and what it holds) with every string made text UTF-8 can carry, in place."""
+    for item in fields(record):
+        setattr(record, item.name, _plain(getattr(record, item.name)))
+    return record
+
+
+def _plain(value):
+    if isinstance(value, str):
+        return without_surrogates(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Identity):
+        return replace(value, name=without_surrogates(value.name), email=without_surrogates(value.email))
+    if is_dataclass(value):
+        return plain_text(value)
+    return value
+
+
+def cut_text(ticket: Ticket, max_chars: int) -> int:
+    """Cut the ticket's title, body and comments, in that order, to `max_chars` characters in all;
+    returns how many were left out."""
+    left, cut = max_chars, 0
+    ticket.title, left, cut = _cut(ticket.title, left, cut)
+    ticket.body, left, cut = _cut(ticket.body, left, cut)
+    for comment in ticket.comments:
+        comment.body, left, cut = _cut(comment.body, left, cut)
+    return cut
+
+
+def _cut(text: str, left: int, cut: int) -> tuple[str, int, int]:
+    kept = text[:left]
+    return kept, left - len(kept), cut + len(text) - len(kept)
 
 
 def required(value: object, field: str) -> str:
