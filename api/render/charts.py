@@ -1,7 +1,8 @@
 """The knowledge-drain report's charts, drawn by matplotlib as static SVG to inline in the page.
 
 Text stays text in the SVG (`svg.fonttype: none`), so labels are sharp at any zoom, printable
-and searchable. Each chart salts matplotlib's element ids with its own name: several charts in
+and searchable. Labels are plain text (`text.parse_math: False`): a folder named `$\frac{a}{b}$`
+is shown as named, and one naming a TeX command mathtext does not know cannot fail the report. Each chart salts matplotlib's element ids with its own name: several charts in
 one page never share an id, and the same report always draws the same bytes.
 """
 
@@ -32,8 +33,9 @@ HOLDERS = (  # label, colour (Okabe-Ito, readable with colour-blindness)
     ("Unknown authors", "#999999"),
 )
 GROUP_ID = re.compile(r' id="[A-Za-z0-9.]+_\d+"')  # figure_1, axes_1, patch_3: named, never referred to
-STYLE: dict[RcKeyType, Any] = {"svg.fonttype": "none", "font.size": 10, "axes.spines.top": False,
-                               "axes.spines.right": False, "font.family": ["DejaVu Sans", "sans-serif"]}
+STYLE: dict[RcKeyType, Any] = {"svg.fonttype": "none", "text.parse_math": False, "font.size": 10,
+                               "axes.spines.top": False, "axes.spines.right": False,
+                               "font.family": ["DejaVu Sans", "sans-serif"]}
 
 
 def charts(report: DrainReport) -> dict[str, str]:
