@@ -14,7 +14,9 @@ Every statement drawn from the index cites a numbered source: a chunk's reposito
 line range, or a ticket key. With `llm`, the model rewrites each section from the same sources
 under the checks of `llm.cited_completion`; a section it cannot write stays as the template
 wrote it and says why. Ownership comes from the facts store, cites nothing, and is never
-rewritten by the model.
+rewritten by the model. What a source says (a README line, a docstring, an ADR's decision) is
+quoted as its words, never restated as the draft's, and every section's Markdown passes
+`markup.markdown_text`, so no raw HTML or unsafe link from a repository or tracker gets through.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from handoff.assist.indexed_docs import DOCSTRING_QUOTES, Chunk, IndexedChunks, 
 from handoff.assist.llm import LlmUnavailable, cited_completion
 from handoff.assist.retrieval import Filters, Hit, Retriever
 from handoff.core.facts import Facts
+from handoff.core.markup import markdown_text, quoted
 from handoff.core.records import ticket_order
 from handoff.core.settings import Settings
 from handoff.retention.documentation import FileDocs, file_docs, tickets_by_file
@@ -139,7 +142,7 @@ def _rewrite_section(area: str, section: KtSection, sources: list[Citation], tex
     except LlmUnavailable as exc:
         section.notice = f"written from templates: {exc.reason}"
         return exc.reason
-    section.text, section.sources, section.written_by = written.text, written.cited, "llm"
+    section.text, section.sources, section.written_by = markdown_text(written.text), written.cited, "llm"
     return ""
 
 
@@ -158,7 +161,7 @@ class AreaWriter:
         writers = (self.purpose, self.key_files, self.decisions, self.issues, self.ownership, self.glossary)
         sections = []
         for title, write in zip(SECTIONS, writers, strict=True):
-            text = "\n".join(write(area)) or "Nothing in the index covers this yet."
+            text = markdown_text("\n".join(write(area)) or "Nothing in the index covers this yet.")
             sections.append(KtSection(title, text, sorted({int(n) for n in CITED.findall(text)})))
         lines = sum(self.owned[(area.repo, p)].lines for p in area.files if (area.repo, p) in self.owned)
         return KtAreaDraft(area.repo, area.path, len(area.files), lines, sections)
@@ -167,12 +170,13 @@ class AreaWriter:
         lines = self._readme_lines(area)
         init = self.chunks.first(area.repo, f"{area.path}/__init__.py")
         if init and leading_docstring(init.text):
-            lines.append(f"- Package `{area.path}`: {leading_docstring(init.text)} [{self.sources.cite(init)}]")
+            lines.append(f"- Package `{area.path}` says: {quoted(leading_docstring(init.text))} "
+                         f"[{self.sources.cite(init)}]")
         for path in self._by_size(area)[:MAX_LISTED]:
             first = self.chunks.first(area.repo, path)
             doc = self.docs[(area.repo, path)].docstring
             if first and doc and not path.endswith("__init__.py"):
-                lines.append(f"- `{path}`: {doc} [{self.sources.cite(first)}]")
+                lines.append(f"- `{path}` says: {quoted(doc)} [{self.sources.cite(first)}]")
         return lines + self._subfolders(area)
 
     def key_files(self, area: Area) -> list[str]:
@@ -193,8 +197,9 @@ class AreaWriter:
             adr = by_path[(area.repo, path)]
             decided = self._section_sentences(area.repo, path, DECIDED)
             why = self._section_sentences(area.repo, path, REASONS)
-            lines.append(f"- **{adr.title}** (`{path}`, {adr.status}): " + " ".join(
-                part for part in (decided, f"Why: {why}" if why else "") if part))
+            lines.append(f"- **{adr.title}** (`{path}`, {adr.status})" + "".join(
+                part for part in (f". Decision, as the ADR words it: {decided}" if decided else "",
+                                  f". Why, as it words it: {why}" if why else "") if part))
         return lines
 
     def issues(self, area: Area) -> list[str]:
@@ -230,7 +235,7 @@ class AreaWriter:
                     name = match.group(1)
                     if name not in terms:
                         meaning = _class_docstring(chunk.text[match.end():])
-                        said = f": {meaning}" if meaning else ""
+                        said = f": {quoted(meaning)}" if meaning else ""
                         terms[name] = f"- `{name}` ({path}){said} [{self.sources.cite(chunk)}]"
         return [terms[name] for name in sorted(terms, key=str.casefold)][:2 * MAX_LISTED]
 
@@ -239,7 +244,7 @@ class AreaWriter:
         lines = []
         for readme in readmes:
             for chunk in self.chunks.file(area.repo, readme, "doc"):
-                lines += [f"- {readme}: {_plain(text)} [{self.sources.cite(chunk)}]"
+                lines += [f"- {readme} says: {quoted(_plain(text))} [{self.sources.cite(chunk)}]"
                           for text in chunk.text.splitlines() if _names_path(text, area.path)]
         return lines[:MAX_LISTED]
 
@@ -282,9 +287,9 @@ class AreaWriter:
         if chunk is None:
             return ""
         prose = _plain("\n".join(line for line in chunk.text.splitlines() if not line.startswith("#")))
-        quoted = " ".join(SENTENCE.split(prose)[:2])
-        quoted = quoted if len(quoted) <= MAX_QUOTE else quoted[:MAX_QUOTE - 1].rstrip() + "…"
-        return f"{quoted} [{self.sources.cite(chunk)}]"
+        words = " ".join(SENTENCE.split(prose)[:2])
+        words = words if len(words) <= MAX_QUOTE else words[:MAX_QUOTE - 1].rstrip() + "…"
+        return f"{quoted(words)} [{self.sources.cite(chunk)}]"
 
     def _open_tickets(self, area: Area, linked: list) -> list:
         """Open tickets linked to the area's files, and open ones whose text names a word of their names."""

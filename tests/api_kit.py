@@ -6,6 +6,9 @@ import json
 import time
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from handoff.api.main import app as cli_app
 from handoff.core.keys import ROLES, issue_key
 from handoff.core.progress import SilentProgress
 from handoff.core.roster import read_roster, replace_roster
@@ -76,3 +79,15 @@ def wait_for(predicate, seconds: float = 60, what: str = "condition"):
             return value
         time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def cli_json(ws: Workspace, *args: str):
+    result = CliRunner().invoke(cli_app, ["--home", str(ws.home), *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def cli_text(ws: Workspace, *args: str) -> str:
+    result = CliRunner().invoke(cli_app, ["--home", str(ws.home), *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout

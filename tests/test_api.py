@@ -33,15 +33,8 @@ from handoff.ingest.jobs.processes import this_process
 from handoff.ingest.jobs.runner import JobProgress
 from handoff.ingest.jobs.store import CELERY, JobStore
 
-from .api_kit import AS_OF, ROSTER, bearer, issue_keys, small_workspace, wait_for
+from .api_kit import AS_OF, ROSTER, bearer, cli_json, cli_text, issue_keys, small_workspace, wait_for
 from .gitbuilder import GitBuilder, numbered
-
-
-def cli_json(ws: Workspace, *args: str):
-    result = CliRunner().invoke(cli_app, ["--home", str(ws.home), *args])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
-
 
 # Every endpoint with a request that passes auth, and the least role that may call it.
 ENDPOINTS = [
@@ -111,12 +104,6 @@ def test_json_is_what_the_cli_prints(client, keys, facts_ws, path, cli):
     response = client.get(path, headers=bearer(keys["admin"]))
     assert response.status_code == 200
     assert response.json() == cli_json(facts_ws, *cli)
-
-
-def cli_text(ws: Workspace, *args: str) -> str:
-    result = CliRunner().invoke(cli_app, ["--home", str(ws.home), *args])
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 def test_report_formats_are_what_the_cli_writes(client, keys, facts_ws):

@@ -59,7 +59,8 @@ def test_a_person_draft_covers_their_areas(sample_index):
     payments = draft.split("\n## shop/billing ")[0]
     assert re.findall(r"^### (.+)$", payments, re.MULTILINE) == SECTIONS
     assert "- **Payment providers behind an interface** (`docs/adr/0006-payment-providers-behind-an-interface.md`, " \
-           "accepted): A `PaymentProvider` protocol in `shop/payments/provider.py`" in payments
+           "accepted). Decision, as the ADR words it: “A `PaymentProvider` protocol in `shop/payments/provider.py`" \
+           in payments
     assert "- `PaymentProvider` in `shop/payments/provider.py`, used by `shop/billing/refunds.py` [" in payments
     assert "- SHOP-77: Handle Adyen CAPTURE and REFUND notifications (open, In Progress, assigned to Viktor Salo) [" \
         in payments

@@ -1,7 +1,9 @@
 """Offboarding checklists and KT drafts as Markdown (GitHub task lists) or JSON.
 
-Markdown and JSON carry the same content; the JSON is `to_json` of the same record.
-Nothing here reads a clock, so a fixed as-of date gives byte-identical output.
+Markdown and JSON carry the same content; the JSON is `to_json` of the same record. The Markdown
+leaves through `markup.markdown_text`: what tickets, ADRs and repositories say shows as text, and
+only http(s) and mailto links remain. Nothing here reads a clock, so a fixed as-of date gives
+byte-identical output.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from handoff.core.json import to_json
+from handoff.core.markup import markdown_text, safe_link
 from handoff.retention.offboarding.checklist import Checklist
 from handoff.retention.offboarding.items import AtRiskFile, Decision
 
@@ -30,7 +33,7 @@ def checklist_markdown(c: Checklist) -> str:
     where = _where_for(len(c.summary.repositories) > 1)
     parts = [_heading(c), _summary(c, where), _files(c, where), _decisions(c), _tickets(c, where), _sessions(c, where),
              _questions(c, where), _access(c)]
-    return "\n\n".join(p for p in parts if p) + "\n"
+    return markdown_text("\n\n".join(p for p in parts if p) + "\n")
 
 
 def kt_markdown(d: KtDraft) -> str:
@@ -51,7 +54,7 @@ def kt_markdown(d: KtDraft) -> str:
             lines += ["> Written by the model from the cited sources.", ""] if s.written_by == "llm" else []
             lines.append(s.text)
     lines += ["", "## Sources", ""] + [f"[{c.n}] {_source(c)}" for c in d.sources]
-    return "\n".join(lines) + "\n"
+    return markdown_text("\n".join(lines) + "\n")
 
 
 def _heading(c: Checklist) -> str:
@@ -175,7 +178,7 @@ def _count(n: int, noun: str) -> str:
 
 def _source(c) -> str:
     if c.kind == "ticket":
-        return " ".join(part for part in (c.key, c.title, f"<{c.url}>" if c.url else None) if part) + " (ticket)"
+        return " ".join(part for part in (c.key, c.title, safe_link(c.url)) if part) + " (ticket)"
     return f"{c.repo}:{c.path}:{c.start_line}-{c.end_line} ({c.kind})"
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from handoff.core.errors import InputError
+from handoff.core.markup import markdown_text
 from handoff.retention.drain import DrainReport, Slice
 from handoff.retention.risk import FileRisk
 
@@ -85,7 +86,7 @@ def markdown(report: DrainReport) -> str:
     ]
     for table in (t for t in report_tables(report) if t.name != "totals"):
         lines += [f"## {table.title}", "", *_markdown_table(table), ""]
-    return "\n".join(lines)
+    return markdown_text("\n".join(lines))
 
 
 def _markdown_table(table: Table) -> list[str]:

@@ -26,6 +26,7 @@ from handoff.api.workflows import contractor_checklist
 from handoff.assist.answer import ask
 from handoff.assist.retrieval import Filters
 from handoff.core.keys import KeyRecord
+from handoff.core.markup import safe_link
 from handoff.retention.people_report import people
 from handoff.retention.risk import risk
 
@@ -45,6 +46,7 @@ def cited(text: str) -> Markup:
 
 
 templates.env.filters["cited"] = cited
+templates.env.filters["safe_link"] = safe_link
 templates.env.filters["pct"] = lambda share: f"{share:.0%}"
 
 

@@ -18,7 +18,8 @@ Exports are read as a stream (`json_records`, and CSV row by row), so memory fol
 kept, not the file. A ticket's text (body, then comments) is cut to `max_text` characters and each
 cut is a Problem saying how much was left out; a JSON record longer than RECORD_FACTOR times that,
 or nested deeper than any real one, is skipped whole, as a CSV cell of that size refuses the file.
-Text no UTF-8 can carry (a lone surrogate escaped in JSON) becomes U+FFFD.
+Text no UTF-8 can carry (a lone surrogate escaped in JSON) becomes U+FFFD, and a url that is not
+http(s) or mailto (`javascript:...`) is dropped.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from datetime import UTC, tzinfo
 from pathlib import Path
 
 from handoff.core.errors import InputError
+from handoff.core.markup import safe_link
 from handoff.core.records import Problem, Ticket
 from handoff.ingest.sources.tickets import github, jira, jira_csv, linear
 from handoff.ingest.sources.tickets.common import RecordError, convert_all, cut_text, plain_text
@@ -60,6 +62,7 @@ def read_tickets(path: Path, tz: tzinfo = UTC,
             tickets, problems = _from_csv(path, handle, tz, max_text)
     for ticket in tickets:
         plain_text(ticket)
+        ticket.url = safe_link(ticket.url) or ""
         left_out = cut_text(ticket, max_text)
         if left_out:
             problems.append(Problem(str(path), ticket.key, f"text cut to {max_text:,} characters; {left_out:,} "
