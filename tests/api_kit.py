@@ -91,3 +91,11 @@ def cli_text(ws: Workspace, *args: str) -> str:
     result = CliRunner().invoke(cli_app, ["--home", str(ws.home), *args])
     assert result.exit_code == 0, result.output
     return result.stdout
+
+
+def poll_job(client, key, job_id, states=("succeeded", "failed", "cancelled")):
+    def finished():
+        job = client.get(f"/ingest/jobs/{job_id}", headers=bearer(key)).json()
+        return job if job["state"] in states else None
+
+    return wait_for(finished, what=f"job {job_id} to reach {states}")

@@ -33,7 +33,7 @@ from handoff.ingest.jobs.processes import this_process
 from handoff.ingest.jobs.runner import JobProgress
 from handoff.ingest.jobs.store import CELERY, JobStore
 
-from .api_kit import AS_OF, ROSTER, bearer, cli_json, cli_text, issue_keys, small_workspace, wait_for
+from .api_kit import AS_OF, ROSTER, bearer, cli_json, cli_text, issue_keys, poll_job, small_workspace, wait_for
 from .gitbuilder import GitBuilder, numbered
 
 # Every endpoint with a request that passes auth, and the least role that may call it.
@@ -263,14 +263,6 @@ def test_serve_refuses_a_public_host_while_no_key_exists(tmp_path):
                                             ("192.168.1.5", False), ("example.com", False)])
 def test_loopback_hosts(host, loopback):
     assert is_loopback(host) is loopback
-
-
-def poll_job(client, key, job_id, states=("succeeded", "failed", "cancelled")):
-    def finished():
-        job = client.get(f"/ingest/jobs/{job_id}", headers=bearer(key)).json()
-        return job if job["state"] in states else None
-
-    return wait_for(finished, what=f"job {job_id} to reach {states}")
 
 
 def test_a_facts_only_job_runs_outside_the_request(client, keys, tmp_path):

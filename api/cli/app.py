@@ -8,6 +8,7 @@ stderr and its exit code, never a traceback.
 from __future__ import annotations
 
 import os
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -31,7 +32,25 @@ err = Console(stderr=True, soft_wrap=True)
 
 class HandoffGroup(TyperGroup):
     """Turns every HandoffError into one line on stderr and its exit code, never a traceback; an argument
-    that is not UTF-8 text (an undecodable byte) is one of them, refused before any command sees it."""
+    that is not UTF-8 text (an undecodable byte) is one of them, refused before any command sees it. A
+    usage error (an unknown option such as `--upload-pack=...`, a missing argument) is one line too, with
+    exit code 2, where click would draw a box of several."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except typer.TyperException as exc:  # click's usage errors, as typer raises them
+            hint = f"; see `{exc.ctx.command_path} --help`" if getattr(exc, "ctx", None) else ""
+            message = " ".join(exc.format_message().split()).rstrip(".")
+            if message:  # none when the help was shown instead (a group called without a command)
+                err.print(f"[red]error:[/] {escape(printable(message + hint))}", highlight=False)
+            sys.exit(getattr(exc, "exit_code", 2))
+        except typer.Abort:
+            err.print("[red]error:[/] aborted", highlight=False)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def parse_args(self, ctx, args):
         try:

@@ -24,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
+from handoff.api.http.security_headers import add_security_headers
 from handoff.api.http.state import AppState, FactsCache, IndexReaders
 from handoff.core.errors import HandoffError
 from handoff.core.text import printable
@@ -50,6 +51,7 @@ def create_app(home: Path, preload_index: bool = True, serve_when_loaded: bool =
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=web.WEB / "static"), name="static")
     _error_handlers(app)
+    add_security_headers(app)
     _keep_example_nulls(app, routers)
     return app
 

@@ -2,8 +2,9 @@
 
 Text stays text in the SVG (`svg.fonttype: none`), so labels are sharp at any zoom, printable
 and searchable. Labels are plain text (`text.parse_math: False`): a folder named `$\frac{a}{b}$`
-is shown as named, and one naming a TeX command mathtext does not know cannot fail the report. Each chart salts matplotlib's element ids with its own name: several charts in
-one page never share an id, and the same report always draws the same bytes.
+is shown as named, and one naming a TeX command mathtext does not know cannot fail the report.
+Each chart salts matplotlib's element ids with its own name: several charts in one page never
+share an id, and the same report always draws the same bytes.
 """
 
 from __future__ import annotations

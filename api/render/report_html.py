@@ -11,8 +11,10 @@ from __future__ import annotations
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from handoff.api.render.charts import charts
+from handoff.api.render.report_script import report_script
 from handoff.api.render.report_tables import cell_text, report_tables
 from handoff.retention.drain import DrainReport
 
@@ -22,7 +24,7 @@ NUMERIC = {"count", "share", "points"}
 def render_html(report: DrainReport) -> str:
     tables = {t.name: t for t in report_tables(report)}
     return _environment().get_template("report.html.j2").render(
-        report=report, tables=tables, charts=charts(report))
+        report=report, tables=tables, charts=charts(report), script=Markup(report_script()))
 
 
 def sort_key(value, kind: str) -> str:

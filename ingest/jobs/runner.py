@@ -97,6 +97,11 @@ class JobRunner:
         self._running: dict[str, tuple[Future, threading.Event]] = {}
 
     def submit(self, plan: IngestPlan, request: dict) -> Job:
+        """Queue the plan; the job's row keeps `request` with no credentials in its repository URL."""
+        from handoff.ingest.sources.remote import shown_url
+
+        if request.get("repository"):
+            request = {**request, "repository": shown_url(request["repository"])}
         job = self.jobs.create("ingest", request, CELERY if self.celery else this_process())
         if self.celery:
             from handoff.ingest.jobs.celery import submit
