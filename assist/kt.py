@@ -169,8 +169,8 @@ class AreaWriter:
     def purpose(self, area: Area) -> list[str]:
         lines = self._readme_lines(area)
         init = self.chunks.first(area.repo, f"{area.path}/__init__.py")
-        if init and leading_docstring(init.text):
-            lines.append(f"- Package `{area.path}` says: {quoted(leading_docstring(init.text))} "
+        if init and (said := leading_docstring(init.text)):
+            lines.append(f"- Package `{area.path}` says: {quoted(said)} "
                          f"[{self.sources.cite(init)}]")
         for path in self._by_size(area)[:MAX_LISTED]:
             first = self.chunks.first(area.repo, path)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -36,13 +37,15 @@ class HandoffGroup(TyperGroup):
     usage error (an unknown option such as `--upload-pack=...`, a missing argument) is one line too, with
     exit code 2, where click would draw a box of several."""
 
-    def main(self, *args, standalone_mode: bool = True, **kwargs):
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except typer.TyperException as exc:  # click's usage errors, as typer raises them
-            hint = f"; see `{exc.ctx.command_path} --help`" if getattr(exc, "ctx", None) else ""
+            ctx = getattr(exc, "ctx", None)
+            hint = f"; see `{ctx.command_path} --help`" if ctx else ""
             message = " ".join(exc.format_message().split()).rstrip(".")
             if message:  # none when the help was shown instead (a group called without a command)
                 err.print(f"[red]error:[/] {escape(printable(message + hint))}", highlight=False)

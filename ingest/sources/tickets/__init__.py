@@ -157,7 +157,7 @@ def _from_github(path: Path, entries, tz: tzinfo) -> tuple[list[Ticket], list[Pr
     return convert_all(str(path), told(), lambda raw: _github(raw, flavour, tz))
 
 
-def _github(raw: object, flavour: str, tz: tzinfo) -> Ticket:
+def _github(raw: object, flavour: str | None, tz: tzinfo) -> Ticket:
     if not isinstance(raw, dict):
         raise RecordError("not a JSON object")
     return github.from_gh(raw, tz) if flavour == "github-gh" else github.from_rest(raw, tz)

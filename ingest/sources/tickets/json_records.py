@@ -76,7 +76,7 @@ class _Reader:
     def peek(self) -> str:
         """The next character after whitespace ('' at the end of the file)."""
         while True:
-            self.pos = WHITESPACE.match(self.text, self.pos).end()
+            self.pos = _matched_end(WHITESPACE, self.text, self.pos)
             if self.pos < len(self.text):
                 return self.text[self.pos]
             if self.more(self.pos) < 0:
@@ -128,7 +128,7 @@ class _Reader:
     def _string_end(self, pos: int) -> int:
         """The offset after the closing quote of the string whose text starts at `pos`; -1 if unclosed."""
         while True:
-            pos = PLAIN.match(self.text, pos).end()
+            pos = _matched_end(PLAIN, self.text, pos)
             if pos + 1 < len(self.text) or (pos < len(self.text) and self.text[pos] == '"'):
                 if self.text[pos] == '"':
                     return pos + 1
@@ -141,7 +141,7 @@ class _Reader:
     def _scalar_end(self, pos: int) -> int:
         if self.text[pos] == '"':
             return self._string_end(pos + 1)
-        while (end := SCALAR.match(self.text, pos).end()) == len(self.text):
+        while (end := _matched_end(SCALAR, self.text, pos)) == len(self.text):
             if (pos := self.more(pos)) < 0:
                 return len(self.text)
         return end
@@ -217,6 +217,8 @@ def _key(reader: _Reader) -> str:
     if reader.peek() != '"':
         raise reader.error("Expecting property name enclosed in double quotes")
     key = _decode(reader, reader.span())
+    if not isinstance(key, str):
+        raise reader.error("Expecting property name enclosed in double quotes")
     reader.expect(":", "Expecting ':' delimiter")
     return key
 
@@ -247,3 +249,9 @@ def _decode(reader: _Reader, span: _Span) -> object:
 def _check_end(reader: _Reader) -> None:
     if reader.peek():
         raise reader.error("Extra data")
+
+
+def _matched_end(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """Where `pattern` (which may match nothing) stops matching from `pos`."""
+    found = pattern.match(text, pos)
+    return found.end() if found else pos
