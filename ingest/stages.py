@@ -70,6 +70,8 @@ def prepare(ws: Workspace, staging: Staging, plan: Plan, progress: Progress, i: 
     since = stored_head(ws.store, name)
     if since is not None and not repo.is_ancestor(since, head):
         since = None
+    if head != since:  # written once here, before the parts that read it run side by side
+        repo.with_commit_graph(ws.home / "git" / name, head)
     settings = ws.settings
     options = blame_options(repo, head, settings.blame_ignore_whitespace, settings.blame_detect_moves)
     options.close()
@@ -108,7 +110,7 @@ def _unchanged(old: StoredFile | None, blob: str, options: str) -> bool:
 
 
 def _git(ws: Workspace, repo: Prepared) -> GitRepo:
-    """The repository, with the workspace's commit-graph for its HEAD (written by the first part that needs it)."""
+    """The repository, with the workspace's commit-graph for its HEAD (written by `prepare`)."""
     git = GitRepo.open(repo.path)
     if repo.head is None or repo.head == repo.since:
         return git
