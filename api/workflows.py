@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from handoff.assist.offboarding import indexed_documentation, record_checklist, stored_checklists
+from handoff.assist.indexed_docs import indexed_documentation
+from handoff.assist.offboarding import record_checklist, stored_checklists
 from handoff.core.facts import Facts
 from handoff.core.progress import Progress
 from handoff.core.workspace import Workspace

@@ -59,6 +59,11 @@ class IndexedChunks:
         return found[0] if found and found[0].start == 1 else None
 
 
+def indexed_documentation(collection, facts: Facts) -> Documentation:
+    """What the index says documents each file; empty when there is no index (a --facts-only workspace)."""
+    return documentation(IndexedChunks(collection), facts) if collection is not None else Documentation()
+
+
 def documentation(chunks: IndexedChunks, facts: Facts) -> Documentation:
     """ADR and README texts, leading docstrings and references to ADRs, as retention needs them."""
     docstrings = {}

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from handoff.assist.indexed_docs import IndexedChunks, documentation
 from handoff.core.checklists import fingerprint, record
 from handoff.core.facts import Facts
 from handoff.core.json import jsonable
@@ -30,11 +29,6 @@ class DueOutcome:
     outcome: str  # created | refreshed | unchanged
     files_at_risk: int
     fingerprint: str
-
-
-def indexed_documentation(collection, facts: Facts) -> Documentation:
-    """What the index says documents each file; empty when there is no index (a --facts-only workspace)."""
-    return documentation(IndexedChunks(collection), facts) if collection is not None else Documentation()
 
 
 def record_checklist(store: FactsStore, facts: Facts, person: Person, as_of: date, docs: Documentation, *,

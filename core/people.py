@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from handoff.core.settings import Settings
 
 KINDS = ("employee", "contractor")
-STATUSES = ("active", "departing", "departed", "unknown", "withheld")
 AVAILABLE = ("active", "withheld")  # may take over a file: active, or not told to the one asking
 
 

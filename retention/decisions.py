@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from handoff.core.facts import AdrLinkFact, Facts
+from handoff.core.facts import AdrFact, Facts
 from handoff.retention.ownership import check_repo
 
 
 @dataclass
-class DecisionRecord:
-    repo: str
-    path: str
-    number: int | None
-    title: str
-    status: str
-    date: str | None
-    deciders: list[str]
-    format: str
-    links: list[AdrLinkFact]
-    authors: list[str]  # person ids, most deliveries first
+class DecisionRecord(AdrFact):
+    """An ADR as the facts hold it, with who wrote it."""
+
+    authors: list[str] = field(default_factory=list)  # person ids, most deliveries first
 
 
 @dataclass
@@ -35,7 +28,6 @@ def decision_records(facts: Facts, repo: str | None = None) -> DecisionReport:
             continue
         history = facts.contributions.get((adr.repo, adr.path), {})
         authors = sorted(history, key=lambda p: (-history[p].deliveries, not history[p].first_author, p))
-        records.append(DecisionRecord(adr.repo, adr.path, adr.number, adr.title, adr.status, adr.date,
-                                      adr.deciders, adr.format, adr.links, authors))
+        records.append(DecisionRecord(**vars(adr), authors=authors))
     records.sort(key=lambda r: (r.repo, r.number if r.number is not None else 1 << 30, r.path))
     return DecisionReport(records)

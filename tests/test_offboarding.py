@@ -246,7 +246,7 @@ def test_questions_cite_superseded_records_still_referenced(sample_index):
 
 
 def _documentation(ws, facts):
-    from handoff.assist.offboarding import indexed_documentation
+    from handoff.assist.indexed_docs import indexed_documentation
     from handoff.assist.retrieval import Retriever
 
     return indexed_documentation(Retriever(ws.home / "index", ws.settings).collection, facts)

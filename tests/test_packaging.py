@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+LAYERS = ("core", "index", "ingest", "retention", "assist", "api", "prompts")
 IMPORTS = """
 import handoff.api.main, handoff.api.http.app, handoff.ingest.pipeline, handoff.index.chunking.code
 from handoff.api.render.report_html import _environment
@@ -25,12 +27,16 @@ print("ok")
 
 @pytest.mark.slow
 def test_a_built_wheel_carries_every_package_and_data_file(tmp_path):
+    source = tmp_path / "source"  # a copy, so that the build writes nothing into the checkout
+    for layer in LAYERS:
+        shutil.copytree(ROOT / layer, source / layer, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("setup.py", "pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
-                    str(tmp_path / "dist"), str(ROOT)], check=True, cwd=tmp_path)
+                    str(tmp_path / "dist"), str(source)], check=True, cwd=tmp_path)
     [wheel] = (tmp_path / "dist").glob("handoff-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    sources = {f"handoff/{p.relative_to(ROOT).as_posix()}" for layer in ("core", "index", "ingest", "retention",
-                                                                          "assist", "api", "prompts")
+    sources = {f"handoff/{p.relative_to(ROOT).as_posix()}" for layer in LAYERS
                for p in (ROOT / layer).rglob("*") if p.is_file() and "__pycache__" not in p.parts}
     assert sources <= names, sorted(sources - names)
     target = tmp_path / "installed"

@@ -14,7 +14,8 @@ import typer
 from handoff.api.cli.app import AsOfOption, app, as_of_date, out, policy, workspace
 from handoff.api.cli.report import index_collection
 from handoff.api.render.markdown import FORMATS, checklist_text, kt_text
-from handoff.assist.offboarding import DueOutcome, indexed_documentation, record_due
+from handoff.assist.indexed_docs import indexed_documentation
+from handoff.assist.offboarding import DueOutcome, record_due
 from handoff.core.errors import InputError
 from handoff.core.facts import load_facts
 from handoff.core.json import to_json
